@@ -1,0 +1,60 @@
+"""Signing in for real against the Node OpenID provider, every way a person can."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.conftest import AuthActions
+from vrm.identity.models import ClientRegistration
+from vrm.members.models import Identity, Member
+
+
+def test_configured_provider_with_client_secret_basic(auth: AuthActions, db_session) -> None:
+    answer = auth.sign_up("alice", "alice")
+    assert answer.status_code == 302
+    member = db_session.scalar(select(Member).where(Member.handle == "alice"))
+    assert member is not None
+    assert [(i.subject) for i in member.identities] == ["alice"]
+    assert member.email is None  # not kept unless she opts in
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "signed in as <strong>alice</strong>" in page
+
+
+def test_returning_member_is_welcomed_back(auth: AuthActions) -> None:
+    auth.sign_up("bob")
+    auth.sign_out()
+    answer = auth.authenticate("bob")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+    assert "Welcome back, bob" in auth.client.get("/").get_data(as_text=True)
+
+
+def test_configured_provider_with_private_key_jwt(auth: AuthActions, db_session) -> None:
+    answer = auth.sign_up("pat", provider="pkjwt")
+    assert answer.status_code == 302
+    assert db_session.scalar(select(Member).where(Member.handle == "pat")) is not None
+
+
+def test_issuer_url_registers_dynamically_once(auth: AuthActions, provider, db_session) -> None:
+    auth.sign_up("dora", identifier=provider.url)
+    registrations = db_session.scalars(select(ClientRegistration)).all()
+    # The configured provider shares this issuer, so its configured client is used instead.
+    assert registrations == []
+
+
+def test_user_at_host_uses_webfinger(auth: AuthActions, provider, db_session) -> None:
+    auth.sign_up("erin", identifier=f"erin@127.0.0.1:{provider.port}")
+    identity = db_session.scalar(select(Identity).where(Identity.subject == "erin"))
+    assert identity is not None and identity.issuer == provider.issuer
+
+
+def test_email_kept_only_when_member_opts_in(auth: AuthActions, db_session) -> None:
+    auth.authenticate("fay")
+    page = auth.client.get("/welcome").get_data(as_text=True)
+    assert "fay@example.org" in page
+    from tests.conftest import csrf_from
+
+    auth.client.post(
+        "/welcome", data={"csrf_token": csrf_from(page), "handle": "fay", "keep_email": "y"}
+    )
+    member = db_session.scalar(select(Member).where(Member.handle == "fay"))
+    assert member.email == "fay@example.org"

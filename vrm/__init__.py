@@ -1,0 +1,98 @@
+"""Parley: people review suppliers and public services, and set their own terms."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from vrm.settings import PROJECT_ROOT, Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app from short named steps; nothing here touches the database or network."""
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(settings.instance_path),
+    )
+    _configure(app, settings)
+    _init_database(app, settings)
+    _init_extensions(app, settings)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_cli(app)
+    _connect_signal_handlers(app)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    app.extensions["vrm.settings"] = settings
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        WTF_CSRF_TIME_LIMIT=60 * 60 * 4,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
+        RATELIMIT_ENABLED=settings.ratelimit_enabled,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        JSON_SORT_KEYS=False,
+        PREFERRED_URL_SCHEME="https" if settings.secure_cookies else "http",
+    )
+    app.config.update(settings.extra)
+
+
+def _init_database(app: Flask, settings: Settings) -> None:
+    from vrm import schema
+    from vrm.db import Database
+
+    Database(settings.database_url).init_app(app)
+    schema.init_app(app)
+
+
+def _init_extensions(app: Flask, settings: Settings) -> None:
+    from vrm import security
+    from vrm.db import get_session
+    from vrm.extensions import csrf, limiter, login_manager
+    from vrm.members.models import Member
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app, settings)
+    login_manager.init_app(app)
+    login_manager.login_view = "identity.sign_in"
+    login_manager.login_message = "Sign in to do that."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load_member(member_id: str) -> Member | None:
+        return get_session().get(Member, int(member_id)) if member_id.isdigit() else None
+
+    @app.context_processor
+    def _template_helpers() -> dict[str, object]:
+        return {"has_endpoint": lambda name: name in app.view_functions}
+
+
+def _register_blueprints(app: Flask) -> None:
+    from vrm.identity.views import bp as identity_bp
+    from vrm.main.views import bp as main_bp
+    from vrm.members.views import bp as members_bp
+
+    for blueprint in (main_bp, identity_bp, members_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from vrm import errors
+
+    errors.init_app(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from vrm import cli
+
+    cli.init_app(app)
+
+
+def _connect_signal_handlers(app: Flask) -> None:
+    """Feature handlers are connected here, once, not at import time."""

@@ -1,0 +1,59 @@
+"""`flask` commands: database migrations and demo data."""
+
+from __future__ import annotations
+
+import click
+from alembic import command
+from flask import Flask
+
+from vrm.schema import alembic_config
+from vrm.settings_access import get_settings
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to REVISION (the newest by default)."""
+    command.upgrade(alembic_config(get_settings().database_url), revision)
+    click.echo(f"Database migrated to {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Step the schema back to REVISION."""
+    command.downgrade(alembic_config(get_settings().database_url), revision)
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Show the database's migration."""
+    command.current(alembic_config(get_settings().database_url))
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """Demo data for a newcomer's first look."""
+
+
+@demo_group.command("seed")
+@click.option("--issuer", required=True, help="The demo OpenID provider's issuer.")
+def demo_seed(issuer: str) -> None:
+    """Create demo members whose identities live at the demo provider (idempotent)."""
+    from vrm.db import get_session
+    from vrm.demo import seed
+
+    session = get_session()
+    created = seed(session, issuer=issuer)
+    session.commit()
+    click.echo(f"Demo data ready ({created} new records).")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(demo_group)

@@ -1,0 +1,76 @@
+"""Sign-ins in progress and just-verified identities, kept in the signed session cookie.
+
+Nothing here needs shared server memory, so any worker on any host can finish a sign-in
+another began. Each pending sign-in is popped on return, so a replayed callback finds
+nothing and is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import session
+
+from vrm.identity.flow import PendingSignIn, VerifiedSignIn
+
+MAX_PENDING = 5
+
+
+def remember_pending(pending: PendingSignIn) -> None:
+    entries: dict[str, Any] = dict(session.get("oidc_pending", {}))
+    entries[pending.state] = pending.to_dict()
+    # Keep the newest few: a person may open sign-in in several tabs.
+    newest = sorted(entries.items(), key=lambda kv: kv[1]["started_at"])[-MAX_PENDING:]
+    session["oidc_pending"] = dict(newest)
+
+
+def pop_pending(state: str) -> PendingSignIn | None:
+    entries: dict[str, Any] = dict(session.get("oidc_pending", {}))
+    data = entries.pop(state, None) if state else None
+    session["oidc_pending"] = entries
+    return PendingSignIn.from_dict(data) if data else None
+
+
+def remember_newcomer(verified: VerifiedSignIn) -> None:
+    """Hold an identity that has no member yet, until the person chooses a handle."""
+    email = verified.claims.get("email") if verified.claims.get("email_verified") else None
+    session["oidc_newcomer"] = {
+        "issuer": verified.issuer,
+        "subject": verified.subject,
+        "email": email,
+        "suggested_handle": _suggest(verified),
+        "provider": _provider_marker(verified),
+    }
+
+
+def newcomer() -> dict[str, Any] | None:
+    value = session.get("oidc_newcomer")
+    return dict(value) if value else None
+
+
+def forget_newcomer() -> None:
+    session.pop("oidc_newcomer", None)
+
+
+def remember_provider_session(verified: VerifiedSignIn) -> None:
+    """What RP-initiated logout needs later: the provider's logout URL and our client id."""
+    session["oidc_provider"] = _provider_marker(verified)
+
+
+def provider_session() -> dict[str, Any] | None:
+    value = session.get("oidc_provider")
+    return dict(value) if value else None
+
+
+def _provider_marker(verified: VerifiedSignIn) -> dict[str, Any]:
+    return {
+        "issuer": verified.issuer,
+        "client_id": verified.client_id,
+        "end_session_endpoint": verified.end_session_endpoint,
+    }
+
+
+def _suggest(verified: VerifiedSignIn) -> str:
+    from vrm.members.service import suggest_handle
+
+    return suggest_handle(verified.claims)

@@ -1,0 +1,233 @@
+"""Sign-in, first-visit handle choice, linking and sign-out. Thin: the rules live in
+flow.py, providers.py and members.service."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from vrm.clock import now
+from vrm.db import get_session
+from vrm.extensions import SIGN_IN_LIMIT, limiter
+from vrm.identity import discovery, flow, providers, session_state
+from vrm.identity.clients import ClientCredentials
+from vrm.identity.errors import SignInError
+from vrm.identity.forms import EmptyForm, HandleForm, IdentifierForm, ProviderForm
+from vrm.identity.safe_http import guarded_session
+from vrm.members import service as members
+from vrm.settings_access import get_settings
+
+bp = Blueprint("identity", __name__)
+
+
+def _redirect_uri() -> str:
+    return url_for("identity.callback", _external=True)
+
+
+def _post_logout_uri() -> str:
+    return url_for("identity.signed_out", _external=True)
+
+
+def _intent(form: ProviderForm | IdentifierForm) -> str:
+    return "link" if form.intent.data == "link" and current_user.is_authenticated else "sign_in"
+
+
+def _render_sign_in(form: IdentifierForm | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "identity/sign_in.html",
+        providers=get_settings().providers,
+        identifier_form=form or IdentifierForm(),
+        provider_form=ProviderForm(),
+        linking=False,
+    ), status
+
+
+@bp.get("/sign-in")
+def sign_in() -> Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("members.account"))
+    return _render_sign_in()
+
+
+@bp.post("/sign-in/provider/<provider_id>")
+@limiter.limit(SIGN_IN_LIMIT)
+def start_with_provider(provider_id: str) -> Response:
+    form = ProviderForm()
+    if not form.validate_on_submit():
+        raise SignInError.callback("The sign-in form had expired. Please try again.")
+    settings = get_settings()
+    provider = providers.configured(settings, provider_id)
+    metadata = discovery.discover(guarded_session(settings.allow_loopback_issuers), provider.issuer)
+    return _send_to_provider(
+        metadata, ClientCredentials.from_config(provider), _intent(form), provider.id
+    )
+
+
+@bp.post("/sign-in")
+@limiter.limit(SIGN_IN_LIMIT)
+def start_with_identifier() -> Response | tuple[str, int]:
+    form = IdentifierForm()
+    if not form.validate_on_submit():
+        return _render_sign_in(form, 400)
+    settings = get_settings()
+    session = get_session()
+    try:
+        metadata, credentials, provider_id = providers.resolve_named(
+            session,
+            guarded_session(settings.allow_loopback_issuers),
+            settings,
+            form.identifier.data or "",
+            redirect_uri=_redirect_uri(),
+            post_logout_redirect_uri=_post_logout_uri(),
+        )
+    except SignInError as error:
+        session.rollback()
+        form.identifier.errors = [error.detail, *([error.hint] if error.hint else [])]
+        if form.intent.data == "link" and current_user.is_authenticated:
+            flash(error.detail, "error")
+            return redirect(url_for("members.account"))
+        return _render_sign_in(form, error.status)
+    session.commit()
+    return _send_to_provider(metadata, credentials, _intent(form), provider_id)
+
+
+def _send_to_provider(metadata, credentials, intent: str, provider_id: str | None) -> Response:  # type: ignore[no-untyped-def]
+    url, pending = flow.begin(
+        metadata,
+        credentials,
+        redirect_uri=_redirect_uri(),
+        now=now(),
+        intent=intent,
+        provider_id=provider_id,
+    )
+    session_state.remember_pending(pending)
+    return redirect(url, code=303)
+
+
+@bp.get("/sign-in/callback")
+@limiter.limit(SIGN_IN_LIMIT)
+def callback() -> Response:
+    pending = session_state.pop_pending(request.args.get("state", ""))
+    if pending is None:
+        raise SignInError.callback(
+            "This sign-in answer was not expected here: it may have been used already, "
+            "have expired, or have been started in another browser."
+        )
+    settings = get_settings()
+    session = get_session()
+    credentials = providers.credentials_for_return(
+        session, settings, pending.issuer, pending.provider_id
+    )
+    verified = flow.complete(
+        pending,
+        credentials,
+        request.args,
+        now=now(),
+        allow_loopback=settings.allow_loopback_issuers,
+    )
+    if verified.intent == "link":
+        return _link(verified)
+    member = members.find_by_identity(session, verified.issuer, verified.subject)
+    if member is None:
+        session.rollback()
+        session_state.remember_newcomer(verified)
+        return redirect(url_for("identity.welcome"))
+    session.commit()
+    _start_member_session(member, verified)
+    flash(f"Welcome back, {member.handle}.", "success")
+    return redirect(url_for("main.index"))
+
+
+def _link(verified: flow.VerifiedSignIn) -> Response:
+    if not current_user.is_authenticated:
+        raise SignInError.callback("Sign in first, then link another identity.")
+    session = get_session()
+    members.link_identity(session, current_user, issuer=verified.issuer, subject=verified.subject)
+    session.commit()
+    flash("That identity is now linked to your account.", "success")
+    return redirect(url_for("members.account"))
+
+
+def _start_member_session(member: members.Member, verified: flow.VerifiedSignIn) -> None:
+    from flask import session as cookie
+
+    cookie.clear()  # a fresh session on every sign-in: nothing carried over
+    login_user(member)
+    session_state.remember_provider_session(verified)
+
+
+@bp.route("/welcome", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+def welcome() -> Response | tuple[str, int]:
+    newcomer = session_state.newcomer()
+    if newcomer is None:
+        return redirect(url_for("identity.sign_in"))
+    form = HandleForm()
+    if request.method == "GET":
+        form.handle.data = newcomer.get("suggested_handle") or ""
+    status = 200
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            member = members.create_member(
+                session,
+                handle=form.handle.data or "",
+                issuer=newcomer["issuer"],
+                subject=newcomer["subject"],
+                email=newcomer.get("email") if form.keep_email.data else None,
+            )
+            session.commit()
+        except members.HandleError as error:
+            session.rollback()
+            form.handle.errors = [error.detail]
+        except IntegrityError:
+            session.rollback()
+            form.handle.errors = ["That handle was just taken. Choose another."]
+        else:
+            verified = flow.VerifiedSignIn(
+                issuer=newcomer["issuer"],
+                subject=newcomer["subject"],
+                client_id=newcomer["provider"]["client_id"],
+                provider_id=None,
+                end_session_endpoint=newcomer["provider"]["end_session_endpoint"],
+                intent="sign_in",
+            )
+            _start_member_session(member, verified)
+            flash(f"Welcome to Parley, {member.handle}.", "success")
+            return redirect(url_for("main.index"))
+    if form.is_submitted():
+        status = 400
+    return render_template("identity/welcome.html", form=form, email=newcomer.get("email")), status
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out() -> Response:
+    if not EmptyForm().validate_on_submit():
+        raise SignInError.callback("The sign-out form had expired. Please try again.")
+    provider = session_state.provider_session()
+    logout_user()
+    from flask import session as cookie
+
+    cookie.clear()
+    if provider and provider.get("end_session_endpoint"):
+        query = urlencode(
+            {
+                "client_id": provider["client_id"],
+                "post_logout_redirect_uri": _post_logout_uri(),
+            }
+        )
+        separator = "&" if "?" in provider["end_session_endpoint"] else "?"
+        return redirect(f"{provider['end_session_endpoint']}{separator}{query}", code=303)
+    flash("You are signed out.", "info")
+    return redirect(url_for("main.index"), code=303)
+
+
+@bp.get("/signed-out")
+def signed_out() -> Response:
+    flash("You are signed out of Parley and of your provider.", "info")
+    return redirect(url_for("main.index"))

@@ -1,0 +1,1 @@
+"""Members: who a person is on Parley (a handle, their identities), export and erasure."""

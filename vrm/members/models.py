@@ -1,0 +1,57 @@
+"""A member and the identities (issuer, subject) that vouch for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from vrm.db import Base, created_at, intpk
+
+ROLES = ("member", "moderator")
+
+
+class Member(UserMixin, Base):
+    __tablename__ = "member"
+    __table_args__ = (sa.CheckConstraint(f"role IN {ROLES!r}", name="role_known"),)
+
+    id: Mapped[intpk]
+    handle: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    role: Mapped[str] = mapped_column(sa.String(16), default="member")
+    # Only stored when the member opts in, for notifications; never shown publicly.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    created_at: Mapped[created_at]
+
+    identities: Mapped[list[Identity]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="Identity.id"
+    )
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role == "moderator"
+
+    def __repr__(self) -> str:
+        return f"<Member {self.id} @{self.handle}>"
+
+
+class Identity(Base):
+    """An (issuer, subject) pair: the only thing Parley needs to recognise a person."""
+
+    __tablename__ = "identity"
+    __table_args__ = (sa.UniqueConstraint("issuer", "subject", name="uq_identity_issuer_subject"),)
+
+    id: Mapped[intpk]
+    member_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("member.id", ondelete="CASCADE"), index=True
+    )
+    issuer: Mapped[str] = mapped_column(sa.String(500))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[created_at]
+    last_used_at: Mapped[dt.datetime | None]
+
+    member: Mapped[Member] = relationship(back_populates="identities")
+
+    def __repr__(self) -> str:
+        return f"<Identity {self.issuer} {self.subject}>"

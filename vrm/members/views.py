@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
+from werkzeug.wrappers import Response
+
+from vrm.db import get_session
+from vrm.extensions import WRITE_LIMIT, limiter
+from vrm.identity.forms import EmptyForm, IdentifierForm, ProviderForm
+from vrm.members import service
+from vrm.members.forms import EraseForm
+from vrm.settings_access import get_settings
+
+bp = Blueprint("members", __name__)
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    return render_template(
+        "members/account.html",
+        member=current_user,
+        providers=get_settings().providers,
+        provider_form=ProviderForm(intent="link"),
+        identifier_form=IdentifierForm(intent="link"),
+        button_form=EmptyForm(),
+        erase_form=EraseForm(),
+    )
+
+
+@bp.post("/account/identities/<int:identity_id>/unlink")
+@login_required
+@limiter.limit(WRITE_LIMIT)
+def unlink_identity(identity_id: int) -> Response:
+    if not EmptyForm().validate_on_submit():
+        flash("That form had expired. Please try again.", "error")
+        return redirect(url_for("members.account"))
+    session = get_session()
+    service.unlink_identity(session, current_user, identity_id)
+    session.commit()
+    flash("That identity is no longer linked.", "success")
+    return redirect(url_for("members.account"), code=303)
+
+
+@bp.post("/account/email/forget")
+@login_required
+@limiter.limit(WRITE_LIMIT)
+def forget_email() -> Response:
+    if EmptyForm().validate_on_submit():
+        session = get_session()
+        service.set_email(session, current_user, None)
+        session.commit()
+        flash("Parley no longer holds your email address.", "success")
+    return redirect(url_for("members.account"), code=303)
+
+
+@bp.get("/account/export.json")
+@login_required
+def export_data() -> Response:
+    document = service.export_member(get_session(), current_user)
+    return Response(
+        json.dumps(document, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="parley-{current_user.handle}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/account/erase")
+@login_required
+@limiter.limit(WRITE_LIMIT)
+def erase_account() -> Response | tuple[str, int]:
+    form = EraseForm()
+    if (
+        not form.validate_on_submit()
+        or form.confirm_handle.data.strip().lower() != current_user.handle
+    ):
+        if form.confirm_handle.data is not None and not form.confirm_handle.errors:
+            form.confirm_handle.errors = ["Type your handle exactly to confirm."]
+        return render_template(
+            "members/account.html",
+            member=current_user,
+            providers=get_settings().providers,
+            provider_form=ProviderForm(intent="link"),
+            identifier_form=IdentifierForm(intent="link"),
+            button_form=EmptyForm(),
+            erase_form=form,
+        ), 400
+    session = get_session()
+    service.erase_member(session, current_user._get_current_object())
+    session.commit()
+    logout_user()
+    from flask import session as cookie
+
+    cookie.clear()
+    flash("Your account and everything Parley held about you have been erased.", "success")
+    return redirect(url_for("main.index"), code=303)
