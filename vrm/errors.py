@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -79,10 +80,26 @@ def _handle_http(exc: HTTPException) -> Any:
     title = exc.name
     detail = exc.description or title
     if wants_problem_json():
-        response = problem(status, title, detail)
+        response: Any = problem(status, title, detail)
     else:
         response = error_page(status, title, detail)
+    allowed = getattr(exc, "valid_methods", None)
+    if status == 405 and allowed:
+        return (
+            (*response, {"Allow": ", ".join(allowed)})
+            if isinstance(response, tuple)
+            else (response, 405, {"Allow": ", ".join(allowed)})
+        )
     return response
+
+
+def _handle_csrf(exc: CSRFError) -> Any:
+    detail = "This form had expired or did not come from a Parley page, so nothing was changed."
+    if wants_problem_json():
+        return problem(400, "Bad Request", detail)
+    return error_page(
+        400, "Please try that again", detail, "Go back, reload the page, and send the form again."
+    )
 
 
 def _handle_domain(exc: DomainError) -> Any:
@@ -100,6 +117,7 @@ def _handle_unexpected(exc: Exception) -> Any:
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(DomainError, _handle_domain)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -5,13 +5,11 @@ from __future__ import annotations
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 login_manager = LoginManager()
-talisman = Talisman()
 
 # Write limits: shared here so every feature throttles sign-in and writes the same way.
 SIGN_IN_LIMIT = "20 per minute;100 per hour"

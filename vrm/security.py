@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from vrm.extensions import talisman
+from flask_talisman import Talisman
 from vrm.settings import Settings
 
 # No third-party origin anywhere: styles, scripts, images and fonts come from Parley.
@@ -32,7 +32,8 @@ def init_app(app: Flask, settings: Settings) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=settings.secure_cookies,
     )
-    talisman.init_app(
+    # Talisman keeps its options on the instance, so each app gets its own.
+    Talisman(
         app,
         force_https=settings.secure_cookies,
         strict_transport_security=settings.secure_cookies,

@@ -16,6 +16,7 @@ from typing import Any
 
 import requests
 from authlib.common.security import generate_token
+from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
@@ -196,7 +197,7 @@ def _redeem_code(
             code=code,
             code_verifier=pending.code_verifier,
         )
-    except OAuth2Error as exc:
+    except (OAuth2Error, OAuthError) as exc:
         raise SignInError.callback(
             f"Your provider would not complete the sign-in ({exc.error})."
             if getattr(exc, "error", None)
