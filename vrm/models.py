@@ -2,5 +2,9 @@
 
 
 def import_all_models() -> None:
+    import vrm.activity.models
     import vrm.identity.models
-    import vrm.members.models  # noqa: F401
+    import vrm.members.models
+    import vrm.notifications.models
+    import vrm.reviews.models
+    import vrm.suppliers.models  # noqa: F401

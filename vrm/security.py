@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask
-
 from flask_talisman import Talisman
+
 from vrm.settings import Settings
 
 # No third-party origin anywhere: styles, scripts, images and fonts come from Parley.

@@ -1,0 +1,1 @@
+"""The append-only event log: the source for feeds, notifications and audit."""

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from vrm.db import Base, created_at, intpk
+
+
+class Notification(Base):
+    __tablename__ = "notification"
+
+    id: Mapped[intpk]
+    member_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("member.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    text: Mapped[str] = mapped_column(sa.String(500))
+    link: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[created_at]
+    read_at: Mapped[dt.datetime | None]
+
+
+class Watch(Base):
+    """A member follows a supplier: new reviews reach their notifications (and feeds)."""
+
+    __tablename__ = "watch"
+    __table_args__ = (sa.UniqueConstraint("member_id", "supplier_id"),)
+
+    id: Mapped[intpk]
+    member_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("member.id", ondelete="CASCADE"), index=True
+    )
+    supplier_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("supplier.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[created_at]

@@ -1,0 +1,1 @@
+"""Reviews, their revisions, and the public conversation with the supplier."""
