@@ -16,7 +16,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
     """Migrate the database to REVISION (the newest by default)."""
     command.upgrade(alembic_config(get_settings().database_url), revision)

@@ -17,3 +17,51 @@ about them, in the same transaction. Sender: the Member; kwarg ``session``."""
 member_exporting = _signals.signal("member-exporting")
 """A member's data is being exported. Handlers return ``(section_name, data)`` to add
 their feature's part. Sender: the Member; kwarg ``session``."""
+
+supplier_created = _signals.signal("supplier-created")
+"""A supplier was added to the directory. Sender: the Supplier; kwargs ``session``, ``actor``."""
+
+supplier_changed = _signals.signal("supplier-changed")
+"""A supplier's public details changed (edit, import update, visibility). Sender: the
+Supplier; kwarg ``session``."""
+
+supplier_merged = _signals.signal("supplier-merged")
+"""A moderator merged a supplier into another; its reviews now belong to ``into``.
+Sender: the merged-away Supplier; kwargs ``session``, ``into``, ``moved_review_ids``."""
+
+review_posted = _signals.signal("review-posted")
+"""A member posted a review. Sender: the Review; kwarg ``session``."""
+
+review_edited = _signals.signal("review-edited")
+"""A review's author saved a new revision. Sender: the Review; kwargs ``session``,
+``previous`` (the ReviewRevision it replaced)."""
+
+review_withdrawn = _signals.signal("review-withdrawn")
+"""A review left the public pages (its author withdrew it, or a moderator hid it).
+Sender: the Review; kwarg ``session``."""
+
+review_answered = _signals.signal("review-answered")
+"""A message was added to a review's public thread. Sender: the ReviewMessage; kwarg
+``session``."""
+
+review_resolution_marked = _signals.signal("review-resolution-marked")
+"""The reviewer marked the matter resolved or not. Sender: the Review; kwarg ``session``."""
+
+change_claim_answered = _signals.signal("change-claim-answered")
+"""The reviewer confirmed or denied that a change was made. Sender: the ChangeClaim;
+kwarg ``session``."""
+
+representative_verified = _signals.signal("representative-verified")
+"""A representative claim was verified. Sender: the RepresentativeClaim; kwarg ``session``."""
+
+terms_published = _signals.signal("terms-published")
+"""A member published a new version of their terms. Sender: the terms version; kwarg
+``session``."""
+
+agreement_made = _signals.signal("agreement-made")
+"""A representative accepted a member's terms version. Sender: the Agreement; kwarg
+``session``."""
+
+terms_report_filed = _signals.signal("terms-report-filed")
+"""A member reported that a supplier kept or broke their terms. Sender: the report; kwarg
+``session``."""

@@ -1,0 +1,1 @@
+"""Representatives: members who proved they speak for a supplier, and how they proved it."""
