@@ -74,15 +74,17 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from vrm.api import openapi, reviews, suppliers, terms  # noqa: F401 - routes register on import
+    from vrm.api import openapi  # noqa: F401 - importing it registers every API route
     from vrm.api.blueprint import bp as api_bp
     from vrm.identity.views import bp as identity_bp
     from vrm.main.views import bp as main_bp
     from vrm.members.views import bp as members_bp
     from vrm.notifications.views import bp as notifications_bp
     from vrm.representatives.views import bp as representatives_bp
+    from vrm.reputation.views import bp as reputation_bp
     from vrm.reviews.thread_views import bp as thread_bp
     from vrm.reviews.views import bp as reviews_bp
+    from vrm.search.views import bp as search_bp
     from vrm.suppliers.views import bp as suppliers_bp
     from vrm.terms.views import bp as terms_bp
 
@@ -116,12 +118,14 @@ def _register_cli(app: Flask) -> None:
 def _connect_signal_handlers(app: Flask) -> None:
     """Feature handlers are connected here, once, not at import time."""
     from vrm.notifications import handlers as notifications
+    from vrm.reputation import handlers as reputation
     from vrm.representatives import handlers as representatives
     from vrm.reviews import handlers as reviews
+    from vrm.search import handlers as search
     from vrm.suppliers import handlers as suppliers
     from vrm.terms import handlers as terms
 
     # connect() is idempotent (blinker keeps one connection per receiver), so creating
     # several apps in one process (tests) does not double the handlers.
-    for feature in (suppliers, reviews, representatives, notifications, terms):
+    for feature in (suppliers, reviews, reputation, search, representatives, notifications, terms):
         feature.connect()

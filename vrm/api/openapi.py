@@ -7,10 +7,10 @@ from typing import Any
 from flask import jsonify
 from werkzeug.wrappers import Response
 
-from vrm.api import reviews, suppliers, terms
+from vrm.api import reputation, reviews, search, suppliers, terms
 from vrm.api.blueprint import bp
 
-MODULES = (suppliers, reviews, terms)
+MODULES = (suppliers, reviews, reputation, search, terms)
 
 
 def document() -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Reputation: honest aggregated scores from reviews, answers and kept terms."""

@@ -1,0 +1,1 @@
+"""Full-text search over suppliers and reviews (Whoosh), kept in step through an outbox."""
