@@ -98,6 +98,8 @@ def _register_blueprints(app: Flask) -> None:
         representatives_bp,
         notifications_bp,
         terms_bp,
+        reputation_bp,
+        search_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
