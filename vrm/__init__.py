@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _init_database(app, settings)
     _init_extensions(app, settings)
     _register_blueprints(app)
+    _init_rate_limits(app, settings)
     _register_error_handlers(app)
     _register_cli(app)
     _connect_signal_handlers(app)
@@ -52,11 +53,10 @@ def _init_database(app: Flask, settings: Settings) -> None:
 def _init_extensions(app: Flask, settings: Settings) -> None:
     from vrm import security
     from vrm.db import get_session
-    from vrm.extensions import csrf, limiter, login_manager
+    from vrm.extensions import csrf, login_manager
     from vrm.members.models import Member
 
     csrf.init_app(app)
-    limiter.init_app(app)
     security.init_app(app, settings)
     login_manager.init_app(app)
     login_manager.login_view = "identity.sign_in"
@@ -105,6 +105,12 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def _init_rate_limits(app: Flask, settings: Settings) -> None:
+    from vrm.extensions import init_rate_limits
+
+    init_rate_limits(app, settings.ratelimit_storage_url, settings.ratelimit_enabled)
+
+
 def _register_error_handlers(app: Flask) -> None:
     from vrm import errors
 
@@ -120,8 +126,8 @@ def _register_cli(app: Flask) -> None:
 def _connect_signal_handlers(app: Flask) -> None:
     """Feature handlers are connected here, once, not at import time."""
     from vrm.notifications import handlers as notifications
-    from vrm.reputation import handlers as reputation
     from vrm.representatives import handlers as representatives
+    from vrm.reputation import handlers as reputation
     from vrm.reviews import handlers as reviews
     from vrm.search import handlers as search
     from vrm.suppliers import handlers as suppliers

@@ -2,14 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 login_manager = LoginManager()
+
+
+class DeferredLimiter:
+    """``@limiter.limit(...)`` on a view records the limit; each app applies it with its
+    own Flask-Limiter in the factory.
+
+    Flask-Limiter keeps its storage and on/off switch on the Limiter instance, so one
+    module-level instance shared by several apps (tests, or an app and its CLI) would let
+    the last app configured decide for all of them.
+    """
+
+    def limit(self, limit_value: str, **options: Any) -> Callable[[Callable[..., Any]], Any]:
+        def record(view: Callable[..., Any]) -> Callable[..., Any]:
+            # functools.wraps copies __dict__, so the record survives login_required & co.
+            view.__dict__.setdefault("_parley_rate_limits", []).append((limit_value, options))
+            return view
+
+        return record
+
+
+limiter = DeferredLimiter()
+
+
+def init_rate_limits(app: Flask, storage_uri: str, enabled: bool) -> Limiter:
+    """Give the app its own Limiter and wrap every view that recorded a limit."""
+    app_limiter = Limiter(
+        key_func=get_remote_address,
+        storage_uri=storage_uri,
+        enabled=enabled,
+        headers_enabled=True,
+    )
+    app_limiter.init_app(app)
+    for endpoint, view in list(app.view_functions.items()):
+        wrapped = view
+        for limit_value, options in getattr(view, "_parley_rate_limits", ()):
+            wrapped = app_limiter.limit(limit_value, **options)(wrapped)
+        app.view_functions[endpoint] = wrapped
+    app.extensions["vrm.limiter"] = app_limiter
+    return app_limiter
 
 
 def member_or_address() -> str:
