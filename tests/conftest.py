@@ -150,6 +150,23 @@ def app(
 
 
 @pytest.fixture
+def build_app(tmp_path: Path) -> Iterator[Any]:
+    """Build extra apps with other settings; their connections are closed afterwards
+    (psycopg warns about connections garbage-collected while open)."""
+    apps: list[Flask] = []
+
+    def build(database_url: str, **overrides: Any) -> Flask:
+        instance = tmp_path / f"instance-{len(apps)}"
+        built = create_app(make_settings(database_url, instance, **overrides))
+        apps.append(built)
+        return built
+
+    yield build
+    for built in apps:
+        get_db(built).engine.dispose()
+
+
+@pytest.fixture
 def db_session(app: Flask) -> Iterator[Session]:
     """One transaction per test, rolled back after; the app's commits release savepoints."""
     database = get_db(app)

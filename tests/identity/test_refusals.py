@@ -189,12 +189,10 @@ def test_forged_code_is_refused(auth: AuthActions, db_session, counts_before) ->
 
 
 @pytest.mark.parametrize("typed", ["http://127.0.0.1:{port}", "https://127.0.0.1:{port}"])
-def test_loopback_issuers_refused_in_production(typed, provider, database_url, tmp_path) -> None:
+def test_loopback_issuers_refused_in_production(typed, provider, database_url, build_app) -> None:
     from tests.conftest import AuthActions as Actions
-    from tests.conftest import make_settings
-    from vrm import create_app
 
-    app = create_app(make_settings(database_url, tmp_path, allow_loopback_issuers=False))
+    app = build_app(database_url, allow_loopback_issuers=False)
     page = Actions(app.test_client()).begin(identifier=typed.format(port=provider.port))
     assert page.status_code == 502
     text = page.get_data(as_text=True)

@@ -22,7 +22,7 @@ from vrm.identity.safe_http import FetchRefused, address_allowed, check_url, gua
         "::1",
         "fe80::1",
         "fc00::1",
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104 - an address to refuse, not one to bind
         "::ffff:127.0.0.1",
         "100.64.0.1",
         "224.0.0.1",
@@ -59,15 +59,15 @@ def test_loopback_refused_unless_allowed() -> None:
 
 
 def test_redirect_to_a_private_address_is_refused() -> None:
-    with serving(answer(302, headers={"Location": "https://10.0.0.1/steal"})) as base:
-        with pytest.raises(FetchRefused, match="private or local"):
-            guarded_session(True).get(base)
+    redirect = answer(302, headers={"Location": "https://10.0.0.1/steal"})
+    with serving(redirect) as base, pytest.raises(FetchRefused, match="private or local"):
+        guarded_session(True).get(base)
 
 
 def test_redirect_to_plain_http_is_refused() -> None:
-    with serving(answer(302, headers={"Location": "http://example.org/"})) as base:
-        with pytest.raises(FetchRefused, match="only contacts providers over https"):
-            guarded_session(True).get(base)
+    redirect = answer(302, headers={"Location": "http://example.org/"})
+    with serving(redirect) as base, pytest.raises(FetchRefused, match="over https"):
+        guarded_session(True).get(base)
 
 
 def test_oversized_answers_are_refused() -> None:

@@ -32,7 +32,7 @@ import requests
 PROVIDER_DIR = Path(__file__).resolve().parent.parent / "oidc_provider"
 """Folder holding ``server.mjs`` and its ``package.json``/``package-lock.json``."""
 
-STARTUP_TIMEOUT = 20.0
+STARTUP_TIMEOUT = 60.0
 """Seconds to wait for the discovery document before giving up."""
 
 STOP_TIMEOUT = 5.0

@@ -6,8 +6,7 @@ import stat
 
 import pytest
 
-from tests.conftest import csrf_from, make_settings
-from vrm import create_app
+from tests.conftest import csrf_from
 from vrm.settings import Settings, SettingsError, parse_providers
 
 
@@ -17,13 +16,13 @@ def test_healthz_ok(client) -> None:
     assert answer.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_when_the_database_is_unreachable(tmp_path) -> None:
-    app = create_app(make_settings("sqlite:////nonexistent-dir/x/parley.db", tmp_path))
+def test_healthz_when_the_database_is_unreachable(build_app) -> None:
+    app = build_app("sqlite:////nonexistent-dir/x/parley.db")
     assert app.test_client().get("/healthz").status_code == 503
 
 
-def test_unmigrated_database_is_refused_with_the_command_to_run(tmp_path) -> None:
-    app = create_app(make_settings(f"sqlite:///{tmp_path / 'empty.db'}", tmp_path))
+def test_unmigrated_database_is_refused_with_the_command_to_run(build_app, tmp_path) -> None:
+    app = build_app(f"sqlite:///{tmp_path / 'empty.db'}")
     client = app.test_client()
     page = client.get("/")
     assert page.status_code == 503
@@ -77,7 +76,7 @@ def test_bad_provider_settings_fail_at_start(raw: str) -> None:
         parse_providers(raw)
 
 
-def test_redis_rate_limit_storage(database_url, tmp_path) -> None:
+def test_redis_rate_limit_storage(database_url, build_app) -> None:
     """The scaled-out path: two app instances (two workers) share counters through Redis."""
     import os
 
@@ -91,12 +90,8 @@ def test_redis_rate_limit_storage(database_url, tmp_path) -> None:
             raise
         pytest.skip("no Redis on 127.0.0.1:6379 (only the scaled-out path needs it)")
     clients = [
-        create_app(
-            make_settings(
-                database_url, tmp_path / str(n), ratelimit_enabled=True, ratelimit_storage_url=url
-            )
-        ).test_client()
-        for n in range(2)
+        build_app(database_url, ratelimit_enabled=True, ratelimit_storage_url=url).test_client()
+        for _ in range(2)
     ]
     statuses = []
     for n in range(24):

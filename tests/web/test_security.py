@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import AuthActions, csrf_from, make_settings
-from vrm import create_app
+from tests.conftest import AuthActions, csrf_from
 
 
 def test_security_headers_on_every_page(client) -> None:
@@ -29,8 +28,8 @@ def test_session_cookie_is_hardened(auth: AuthActions) -> None:
     assert not cookie.secure  # plain http in tests; see the https test below
 
 
-def test_secure_cookies_and_hsts_over_https(database_url, tmp_path) -> None:
-    app = create_app(make_settings(database_url, tmp_path, secure_cookies=True))
+def test_secure_cookies_and_hsts_over_https(database_url, build_app) -> None:
+    app = build_app(database_url, secure_cookies=True)
     client = app.test_client()
     answer = client.get("/sign-in", base_url="https://parley.example")
     assert "Strict-Transport-Security" in answer.headers
@@ -72,8 +71,8 @@ def test_api_errors_are_problem_json(client) -> None:
     assert answer.get_json()["status"] == 404
 
 
-def test_unexpected_errors_are_a_page_not_a_trace(database_url, tmp_path) -> None:
-    app = create_app(make_settings(database_url, tmp_path))
+def test_unexpected_errors_are_a_page_not_a_trace(database_url, build_app) -> None:
+    app = build_app(database_url)
 
     @app.get("/_test/explode")
     def explode() -> str:
@@ -91,8 +90,8 @@ def test_unexpected_errors_are_a_page_not_a_trace(database_url, tmp_path) -> Non
     assert client.get("/api/_test/explode").get_json()["status"] == 500
 
 
-def test_sign_in_is_rate_limited(database_url, tmp_path) -> None:
-    app = create_app(make_settings(database_url, tmp_path, ratelimit_enabled=True))
+def test_sign_in_is_rate_limited(database_url, build_app) -> None:
+    app = build_app(database_url, ratelimit_enabled=True)
     client = app.test_client()
     token = csrf_from(client.get("/sign-in").get_data(as_text=True))
     statuses = [
