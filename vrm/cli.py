@@ -8,6 +8,7 @@ from flask import Flask
 
 from vrm.schema import alembic_config
 from vrm.settings_access import get_settings
+from vrm.suppliers.cli import suppliers_group
 
 
 @click.group("db")
@@ -43,13 +44,20 @@ def demo_group() -> None:
 
 @demo_group.command("seed")
 @click.option("--issuer", required=True, help="The demo OpenID provider's issuer.")
-def demo_seed(issuer: str) -> None:
-    """Create demo members whose identities live at the demo provider (idempotent)."""
+@click.option(
+    "--register",
+    "register_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="The UK local authorities CSV (default: ../shared/data/, else tests/data/).",
+)
+def demo_seed(issuer: str, register_path: str | None) -> None:
+    """Create demo members, suppliers and councils (idempotent)."""
     from vrm.db import get_session
-    from vrm.demo import seed
+    from vrm.demo import default_register_path, seed
 
     session = get_session()
-    created = seed(session, issuer=issuer)
+    created = seed(session, issuer=issuer, register_path=register_path or default_register_path())
     session.commit()
     click.echo(f"Demo data ready ({created} new records).")
 
@@ -57,3 +65,4 @@ def demo_seed(issuer: str) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(demo_group)
+    app.cli.add_command(suppliers_group)

@@ -1,0 +1,39 @@
+"""The demo data: members, companies, national services and the councils."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.suppliers.conftest import REGISTER
+from vrm.demo import COMPANIES, DEMO_MEMBERS, PUBLIC_SERVICES, default_register_path, seed
+from vrm.suppliers.models import Supplier
+
+
+def by_name(db_session, name: str) -> Supplier:
+    return db_session.scalar(select(Supplier).where(Supplier.name == name))
+
+
+def test_seed_is_idempotent_and_links_departments(db_session) -> None:
+    created = seed(db_session, issuer="http://demo.test", register_path=REGISTER)
+    assert created == len(DEMO_MEMBERS) + len(COMPANIES) + len(PUBLIC_SERVICES) + 470
+    assert len(COMPANIES) >= 25
+    jobcentre = by_name(db_session, "Jobcentre Plus")
+    assert jobcentre.parent is by_name(db_session, "Department for Work and Pensions")
+    assert by_name(db_session, "Driver and Vehicle Licensing Agency").parent.name == (
+        "Department for Transport"
+    )
+    assert by_name(db_session, "Octopus Energy").website_domain == "octopus.energy"
+    assert len({s.sector for s in map(lambda d: by_name(db_session, d.name), COMPANIES)}) >= 8
+    total = db_session.scalar(select(func.count()).select_from(Supplier))
+    assert seed(db_session, issuer="http://demo.test", register_path=REGISTER) == 0
+    assert db_session.scalar(select(func.count()).select_from(Supplier)) == total
+
+
+def test_seed_without_a_register_still_works(db_session) -> None:
+    assert seed(db_session, issuer="http://demo2.test") == (
+        len(DEMO_MEMBERS) + len(COMPANIES) + len(PUBLIC_SERVICES)
+    )
+
+
+def test_the_default_register_is_found() -> None:
+    assert default_register_path() is not None

@@ -1,0 +1,215 @@
+"""Read side of the directory: filtered, paginated lists and what a supplier page shows.
+
+The web list and the API share ``parse_filters``, so a filter means the same everywhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from vrm.errors import DomainError
+from vrm.suppliers.models import Area, Supplier, SupplierAlias
+from vrm.suppliers.sectors import KINDS, SECTORS
+
+PER_PAGE_DEFAULT, PER_PAGE_MAX = 20, 100
+QUERY_MAX = 100
+
+
+class BadFilter(DomainError):
+    """A list filter or page parameter that cannot be used; ``field`` names it."""
+
+    title = "Bad Request"
+
+
+@dataclasses.dataclass(frozen=True)
+class SupplierFilter:
+    q: str = ""
+    kind: str = ""
+    sector: str = ""
+    area: Area | None = None
+    include_ended: bool = True
+    page: int = 1
+    per_page: int = PER_PAGE_DEFAULT
+
+    def args(self) -> dict[str, Any]:
+        """The filter as query arguments (for links to other pages), without empties."""
+        values = {"q": self.q, "kind": self.kind, "sector": self.sector}
+        values["area"] = self.area.code if self.area else ""
+        return {key: value for key, value in values.items() if value}
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _positive_int(args: Mapping[str, str], name: str, default: int, maximum: int) -> int:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise BadFilter(f"{name} must be a whole number from 1 to {maximum}.", field=name)
+    return int(raw)
+
+
+def parse_filters(
+    session: Session, args: Mapping[str, str], *, include_ended_default: bool = True
+) -> SupplierFilter:
+    """Check list parameters; raise BadFilter naming the first bad one."""
+    q = (args.get("q") or "").strip()
+    if len(q) > QUERY_MAX:
+        raise BadFilter(f"Keep the name filter under {QUERY_MAX} characters.", field="q")
+    kind = (args.get("kind") or "").strip()
+    if kind and kind not in KINDS:
+        raise BadFilter(f"kind must be one of: {', '.join(KINDS)}.", field="kind")
+    sector = (args.get("sector") or "").strip()
+    if sector and sector not in SECTORS:
+        raise BadFilter("sector must be one of the codes in the sector list.", field="sector")
+    area = None
+    if code := (args.get("area") or "").strip():
+        area = session.scalar(select(Area).where(Area.code == code))
+        if area is None:
+            raise BadFilter(f"There is no area with the code {code!r}.", field="area")
+    ended = (args.get("ended") or "").strip().lower()
+    return SupplierFilter(
+        q=q,
+        kind=kind,
+        sector=sector,
+        area=area,
+        include_ended=ended in ("1", "true", "yes", "on") if ended else include_ended_default,
+        page=_positive_int(args, "page", 1, 100_000),
+        per_page=_positive_int(args, "per_page", PER_PAGE_DEFAULT, PER_PAGE_MAX),
+    )
+
+
+def public_condition() -> list[ColumnElement[bool]]:
+    return [Supplier.visibility == "public", Supplier.merged_into_id.is_(None)]
+
+
+def _area_ids(session: Session, area: Area) -> list[int]:
+    """The area and every area under it (nation → region → local authority)."""
+    ids, frontier = [area.id], [area.id]
+    while frontier:
+        frontier = list(session.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
+        ids += frontier
+    return ids
+
+
+def list_suppliers(session: Session, filters: SupplierFilter) -> Page:
+    conditions = public_condition()
+    if filters.q:
+        pattern = (
+            "%"
+            + filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
+        conditions.append(
+            or_(
+                func.lower(Supplier.name).like(pattern, escape="\\"),
+                exists().where(
+                    SupplierAlias.supplier_id == Supplier.id,
+                    func.lower(SupplierAlias.name).like(pattern, escape="\\"),
+                ),
+            )
+        )
+    if filters.kind:
+        conditions.append(Supplier.kind == filters.kind)
+    if filters.sector:
+        conditions.append(Supplier.sector == filters.sector)
+    if filters.area is not None:
+        conditions.append(Supplier.area_id.in_(_area_ids(session, filters.area)))
+    if not filters.include_ended:
+        conditions.append(Supplier.ended_on.is_(None))
+    total = session.scalar(select(func.count()).select_from(Supplier).where(*conditions)) or 0
+    items = list(
+        session.scalars(
+            select(Supplier)
+            .where(*conditions)
+            .options(selectinload(Supplier.area).selectinload(Area.parent))
+            .order_by(func.lower(Supplier.name), Supplier.id)
+            .limit(filters.per_page)
+            .offset((filters.page - 1) * filters.per_page)
+        )
+    )
+    return Page(items=items, page=filters.page, per_page=filters.per_page, total=total)
+
+
+def area_choices(session: Session) -> list[tuple[str, str]]:
+    """Nations and regions, for the list's area filter."""
+    areas = session.scalars(
+        select(Area).where(Area.kind.in_(("nation", "region"))).order_by(Area.kind, Area.name)
+    )
+    return [(area.code, area.name) for area in areas]
+
+
+def local_authority_choices(session: Session) -> list[tuple[str, str]]:
+    """Current local authority areas, for the add-a-supplier form."""
+    ended = exists().where(Supplier.area_id == Area.id, Supplier.ended_on.is_not(None))
+    areas = session.scalars(
+        select(Area).where(Area.kind == "local_authority", ~ended).order_by(Area.name)
+    )
+    return [(area.code, area.name) for area in areas]
+
+
+def region_of(area: Area | None) -> Area | None:
+    """The region (or nation) above a local authority; the area itself if it is one."""
+    if area is None:
+        return None
+    return area.parent if area.kind == "local_authority" else area
+
+
+def find_public_by_slug(session: Session, slug: str) -> Supplier | None:
+    """A public supplier by its current slug, or None (for form fields naming one)."""
+    slug = slug.strip().strip("/").rsplit("/", 1)[-1]
+    return session.scalar(select(Supplier).where(Supplier.slug == slug, *public_condition()))
+
+
+def supplier_page(session: Session, supplier: Supplier) -> dict[str, Any]:
+    """What the supplier page shows besides the supplier itself."""
+    public = public_condition()
+    return {
+        "region": region_of(supplier.area),
+        "children": list(
+            session.scalars(
+                select(Supplier)
+                .where(Supplier.parent_id == supplier.id, *public)
+                .order_by(Supplier.name)
+            )
+        ),
+        "predecessors": list(
+            session.scalars(
+                select(Supplier)
+                .where(Supplier.replaced_by_id == supplier.id, *public)
+                .order_by(Supplier.name)
+            )
+        ),
+    }
