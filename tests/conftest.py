@@ -116,6 +116,8 @@ def provider_config(op: OidcProvider, pkjwt_key: RSAKey) -> str:
                 "issuer": op.issuer,
                 "client_id": "parley-pkjwt",
                 "private_key": pkjwt_key.as_dict(private=True),
+                # Trusted to vouch for email addresses (representatives' email proof).
+                "trusted_for_email": True,
             },
         ]
     )

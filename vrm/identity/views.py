@@ -131,6 +131,11 @@ def callback() -> Response:
     )
     if verified.intent == "link":
         return _link(verified)
+    if verified.intent == "verify_email":
+        # A representative proving they work at the supplier's domain.
+        from vrm.representatives.views import finish_email_claim
+
+        return finish_email_claim(verified)
     member = members.find_by_identity(session, verified.issuer, verified.subject)
     if member is None:
         session.rollback()

@@ -1,5 +1,79 @@
+"""The notifications page, and watching a supplier."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
+from vrm.clock import now
+from vrm.db import get_session
+from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
+from vrm.identity.forms import EmptyForm
+from vrm.notifications import service
+from vrm.representatives.queries import public_supplier
 
 bp = Blueprint("notifications", __name__)
+LIMIT = {"key_func": member_or_address, "methods": ["POST"]}
+
+
+@bp.get("/notifications")
+@login_required
+def list_notifications() -> str:
+    session = get_session()
+    # Reminders are due by time, not by an event: ask again when the reviewer looks.
+    service.due_change_claim_reminders(session, now(), author_id=current_user.id)
+    session.commit()
+    return render_template(
+        "notifications/index.html",
+        notifications=service.notifications_for(session, current_user.id),
+        unread=service.unread_count(session, current_user.id),
+        change_claims=service.pending_change_claims(session, current_user.id),
+        review_link=service.review_link,
+        button_form=EmptyForm(),
+    )
+
+
+@bp.post("/notifications/read")
+@login_required
+@limiter.limit(WRITE_LIMIT, **LIMIT)
+def mark_all_read() -> Response:
+    if EmptyForm().validate_on_submit():
+        session = get_session()
+        service.mark_all_read(session, current_user.id)
+        session.commit()
+    return redirect(url_for("notifications.list_notifications"), code=303)
+
+
+def _supplier_url(slug: str) -> str:
+    try:
+        return url_for("suppliers.show_supplier", slug=slug)
+    except BuildError:
+        return f"/s/{slug}"
+
+
+@bp.post("/s/<slug>/watch")
+@login_required
+@limiter.limit(WRITE_LIMIT, **LIMIT)
+def watch_supplier(slug: str) -> Response:
+    session = get_session()
+    supplier = public_supplier(session, slug)
+    if EmptyForm().validate_on_submit():
+        service.watch(session, member=current_user, supplier=supplier)
+        session.commit()
+        flash(f"You will see new reviews of {supplier.name} in your notifications.", "success")
+    return redirect(_supplier_url(slug), code=303)
+
+
+@bp.post("/s/<slug>/unwatch")
+@login_required
+@limiter.limit(WRITE_LIMIT, **LIMIT)
+def unwatch_supplier(slug: str) -> Response:
+    session = get_session()
+    supplier = public_supplier(session, slug)
+    if EmptyForm().validate_on_submit():
+        service.unwatch(session, member=current_user, supplier=supplier)
+        session.commit()
+        flash(f"You no longer watch {supplier.name}.", "info")
+    return redirect(_supplier_url(slug), code=303)

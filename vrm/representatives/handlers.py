@@ -2,6 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vrm import signals
+from vrm.members.models import Member
+from vrm.suppliers.models import RepresentativeClaim
+
+
+def export_claims(member: Member, *, session: Session, **_: Any) -> tuple[str, list[Any]]:
+    """The member's claims to represent suppliers, whatever became of them."""
+    claims = session.scalars(
+        select(RepresentativeClaim)
+        .where(RepresentativeClaim.member_id == member.id)
+        .order_by(RepresentativeClaim.id)
+    )
+    return (
+        "representative_claims",
+        [
+            {
+                "supplier": claim.supplier.slug,
+                "method": claim.method,
+                "status": claim.status,
+                "created_at": claim.created_at.isoformat(),
+                "verified_at": claim.verified_at.isoformat() if claim.verified_at else None,
+                "revoked_at": claim.revoked_at.isoformat() if claim.revoked_at else None,
+            }
+            for claim in claims
+        ],
+    )
+
 
 def connect() -> None:
-    """Connect this feature's handlers to the domain signals."""
+    """Connect this feature's handlers to the domain signals (idempotent)."""
+    signals.member_exporting.connect(export_claims, weak=False)

@@ -1,0 +1,148 @@
+"""In-app notifications and watches. Parley sends no email: notifications live only here,
+on the member's notifications page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import has_request_context, url_for
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from werkzeug.routing import BuildError
+
+from vrm.clock import now
+from vrm.members.models import Member
+from vrm.notifications.models import Notification, Watch
+from vrm.reviews.models import ChangeClaim, Review
+from vrm.suppliers.models import Supplier
+
+TEXT_MAX = 500
+
+
+def review_link(review_id: int) -> str:
+    """The review's permalink; the plain path when no request (handlers, CLI) or route."""
+    if has_request_context():
+        try:
+            return url_for("reviews.show_review", review_id=review_id)
+        except BuildError:
+            pass
+    return f"/reviews/{review_id}"
+
+
+def notify(session: Session, member_id: int, kind: str, text: str, link: str) -> Notification:
+    """Add one unread notification for a member."""
+    if len(text) > TEXT_MAX:
+        text = text[: TEXT_MAX - 1] + "…"
+    notification = Notification(member_id=member_id, kind=kind, text=text, link=link[:500])
+    session.add(notification)
+    return notification
+
+
+def notifications_for(session: Session, member_id: int, limit: int = 100) -> list[Notification]:
+    """The member's newest notifications first."""
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.member_id == member_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def unread_count(session: Session, member_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.member_id == member_id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def mark_all_read(session: Session, member_id: int) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.member_id == member_id, Notification.read_at.is_(None))
+        .values(read_at=now())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def watch(session: Session, *, member: Member, supplier: Supplier) -> Watch:
+    """Follow a supplier's new reviews (idempotent)."""
+    existing = session.scalar(
+        select(Watch).where(Watch.member_id == member.id, Watch.supplier_id == supplier.id)
+    )
+    if existing is not None:
+        return existing
+    added = Watch(member_id=member.id, supplier_id=supplier.id)
+    session.add(added)
+    session.flush()
+    return added
+
+
+def unwatch(session: Session, *, member: Member, supplier: Supplier) -> None:
+    existing = session.scalar(
+        select(Watch).where(Watch.member_id == member.id, Watch.supplier_id == supplier.id)
+    )
+    if existing is not None:
+        session.delete(existing)
+        session.flush()
+
+
+def watcher_ids(session: Session, supplier_id: int) -> set[int]:
+    return set(session.scalars(select(Watch.member_id).where(Watch.supplier_id == supplier_id)))
+
+
+def pending_change_claims(session: Session, author_id: int) -> list[ChangeClaim]:
+    """Unanswered change claims on the member's public reviews, oldest first."""
+    return list(
+        session.scalars(
+            select(ChangeClaim)
+            .join(Review, ChangeClaim.review_id == Review.id)
+            .where(
+                Review.author_id == author_id,
+                Review.status == "live",
+                Review.visibility == "public",
+                ChangeClaim.verdict.is_(None),
+            )
+            .order_by(ChangeClaim.created_at, ChangeClaim.id)
+        )
+    )
+
+
+def due_change_claim_reminders(
+    session: Session, at: dt.datetime, *, author_id: int | None = None
+) -> list[ChangeClaim]:
+    """Ask the reviewer again about each unanswered change claim past its remind_after
+    (once per claim): notify them and set reminded_at. Only the author's if given."""
+    query = (
+        select(ChangeClaim)
+        .join(Review, ChangeClaim.review_id == Review.id)
+        .where(
+            ChangeClaim.verdict.is_(None),
+            ChangeClaim.reminded_at.is_(None),
+            ChangeClaim.remind_after <= at,
+            Review.status == "live",
+            Review.visibility == "public",
+        )
+        .order_by(ChangeClaim.id)
+    )
+    if author_id is not None:
+        query = query.where(Review.author_id == author_id)
+    due = list(session.scalars(query))
+    for claim in due:
+        review = claim.review
+        notify(
+            session,
+            review.author_id,
+            "change_claim_reminder",
+            f"Was the change made? {review.supplier.name} said they made a change after "
+            f"your review “{review.title}”. Tell others whether it happened.",
+            review_link(review.id),
+        )
+        claim.reminded_at = at
+    session.flush()
+    return due
