@@ -1,7 +1,77 @@
-"""Signal handlers of this feature, connected once by the factory."""
+"""Signal handlers of the terms feature, connected once by the factory.
+
+Erasure removes the member's terms, every version, their proffers, their agreements (with
+receipts) and their reports. The supplier keeps nothing naming the member; a receipt the
+supplier downloaded still verifies, because signing keys are never deleted.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from vrm import signals
+from vrm.members.models import Member
+from vrm.terms import queries
+from vrm.terms.models import Agreement, Proffer, Terms, TermsReport, TermsVersion
+
+
+def export_terms(member: Member, *, session: Session, **_: Any) -> tuple[str, dict[str, Any]]:
+    terms = queries.terms_for(session, member)
+    return (
+        "terms",
+        {
+            "status": terms.status if terms else None,
+            "draft": terms.draft if terms else None,
+            "versions": [
+                {"number": v.number, "sha256": v.sha256, "document": v.document}
+                for v in (terms.versions if terms else [])
+            ],
+            "proffers": [
+                {
+                    "supplier": p.supplier.slug,
+                    "version": p.terms_version.number,
+                    "status": p.status,
+                    "reason": p.reason,
+                    "created_at": p.created_at.isoformat(),
+                    "decided_at": p.decided_at.isoformat() if p.decided_at else None,
+                }
+                for p in queries.member_proffers(session, member.id)
+            ],
+            "agreements": [
+                {
+                    "supplier": a.supplier.slug,
+                    "version": a.terms_version.number,
+                    "sha256": a.sha256,
+                    "accepted_at": a.accepted_at.isoformat(),
+                    "receipt_jws": a.receipt_jws,
+                    "reports": [
+                        {"clause": r.clause, "kept": r.kept, "account": r.account}
+                        for r in session.scalars(
+                            select(TermsReport).where(TermsReport.agreement_id == a.id)
+                        )
+                    ],
+                }
+                for a in queries.member_agreements(session, member.id)
+            ],
+        },
+    )
+
+
+def erase_terms(member: Member, *, session: Session, **_: Any) -> None:
+    agreement_ids = select(Agreement.id).where(Agreement.member_id == member.id)
+    session.execute(delete(TermsReport).where(TermsReport.agreement_id.in_(agreement_ids)))
+    session.execute(delete(Agreement).where(Agreement.member_id == member.id))
+    session.execute(delete(Proffer).where(Proffer.member_id == member.id))
+    terms_ids = select(Terms.id).where(Terms.member_id == member.id)
+    session.execute(delete(TermsVersion).where(TermsVersion.terms_id.in_(terms_ids)))
+    session.execute(delete(Terms).where(Terms.member_id == member.id))
+    session.expire_all()
 
 
 def connect() -> None:
     """Connect this feature's handlers to the domain signals."""
+    signals.member_exporting.connect(export_terms)
+    signals.member_erasing.connect(erase_terms)

@@ -1,0 +1,296 @@
+"""Read side of terms: pages, tallies, registers, and what other features ask.
+
+Public functions other features call:
+- ``supplier_terms_context(session, supplier, viewer) -> dict`` (_supplier_terms.html)
+- ``terms_kept_counts(session, supplier_id) -> (kept, broken)`` (reputation)
+- ``current_version(session, member) -> TermsVersion | None`` (profile partial)
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from vrm.errors import NotAllowed, NotFound
+from vrm.members.models import Member
+from vrm.representatives.policies import is_verified_representative
+from vrm.suppliers.models import Supplier
+from vrm.suppliers.sectors import sector_name
+from vrm.terms.models import (
+    Agreement,
+    Clause,
+    ClauseVersion,
+    Proffer,
+    StandingAcceptance,
+    Terms,
+    TermsReport,
+    TermsVersion,
+)
+
+DECIDED = ("pending", "accepted", "declined")
+
+
+def public_supplier(session: Session, slug: str) -> Supplier:
+    supplier = session.scalar(select(Supplier).where(Supplier.slug == slug))
+    if supplier is None or not supplier.is_public:
+        raise NotFound("There is no supplier or service at this address.")
+    return supplier
+
+
+def member_by_handle(session: Session, handle: str) -> Member:
+    member = session.scalar(select(Member).where(Member.handle == handle.lower()))
+    if member is None:
+        raise NotFound("There is no member with that handle.")
+    return member
+
+
+def terms_for(session: Session, member: Member) -> Terms | None:
+    return session.scalar(select(Terms).where(Terms.member_id == member.id))
+
+
+def current_version(session: Session, member: Member) -> TermsVersion | None:
+    terms = terms_for(session, member)
+    return terms.current if terms else None
+
+
+def version_of(session: Session, member: Member, number: int) -> TermsVersion:
+    version = session.scalar(
+        select(TermsVersion)
+        .join(Terms)
+        .where(Terms.member_id == member.id, TermsVersion.number == number)
+    )
+    if version is None:
+        raise NotFound(f"{member.handle} has published no version {number} of their terms.")
+    return version
+
+
+def library(session: Session) -> list[Clause]:
+    return list(session.scalars(select(Clause).order_by(Clause.identifier)))
+
+
+def clause_versions_by_key(session: Session, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ClauseVersion each terms item names, keyed "identifier@version"."""
+    found: dict[str, Any] = {}
+    for item in items:
+        version = session.scalar(
+            select(ClauseVersion)
+            .join(Clause)
+            .where(Clause.identifier == item["clause"], ClauseVersion.version == item["version"])
+        )
+        found[f"{item['clause']}@{item['version']}"] = version
+    return found
+
+
+def _latest_proffers(session: Session, supplier_id: int) -> list[Proffer]:
+    """Each member's most recent live proffer to the supplier."""
+    rows = session.scalars(
+        select(Proffer)
+        .where(Proffer.supplier_id == supplier_id, Proffer.status.in_(DECIDED))
+        .order_by(Proffer.id)
+    ).all()
+    latest: dict[int, Proffer] = {}
+    for row in rows:
+        latest[row.member_id] = row
+    return list(latest.values())
+
+
+def clause_tally(session: Session, supplier_id: int) -> list[dict[str, Any]]:
+    """Per clause: how many members asked for it, and how many of those were accepted,
+    declined, or are waiting. Counts only; never who."""
+    tally: dict[str, Counter[str]] = defaultdict(Counter)
+    for proffer in _latest_proffers(session, supplier_id):
+        for item in proffer.terms_version.document.get("clauses", []):
+            tally[item["clause"]]["proffered"] += 1
+            tally[item["clause"]][proffer.status] += 1
+    titles = _titles(session)
+    return [
+        {
+            "clause": identifier,
+            "title": titles.get(identifier, identifier),
+            "proffered": counts["proffered"],
+            "accepted": counts["accepted"],
+            "declined": counts["declined"],
+            "waiting": counts["pending"],
+        }
+        for identifier, counts in sorted(tally.items(), key=lambda kv: -kv[1]["proffered"])
+    ]
+
+
+def _titles(session: Session) -> dict[str, str]:
+    titles: dict[str, str] = {}
+    for clause in library(session):
+        if clause.versions:
+            titles[clause.identifier] = clause.latest.title
+    return titles
+
+
+def standing_acceptances(session: Session, supplier_id: int) -> list[StandingAcceptance]:
+    return list(
+        session.scalars(
+            select(StandingAcceptance)
+            .where(StandingAcceptance.supplier_id == supplier_id)
+            .order_by(StandingAcceptance.id)
+        )
+    )
+
+
+def terms_kept_counts(session: Session, supplier_id: int) -> tuple[int, int]:
+    """(kept, broken) report counts for a supplier — the "terms kept" reputation input."""
+    row = session.execute(
+        select(
+            func.coalesce(func.sum(case((TermsReport.kept.is_(True), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((TermsReport.kept.is_(False), 1), else_=0)), 0),
+        ).where(TermsReport.supplier_id == supplier_id)
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def public_reports(session: Session, supplier_id: int) -> list[TermsReport]:
+    return list(
+        session.scalars(
+            select(TermsReport)
+            .where(TermsReport.supplier_id == supplier_id)
+            .order_by(TermsReport.created_at.desc(), TermsReport.id.desc())
+        )
+    )
+
+
+def agreement_reports(session: Session, agreement_id: int) -> list[TermsReport]:
+    return list(
+        session.scalars(
+            select(TermsReport)
+            .where(TermsReport.agreement_id == agreement_id)
+            .order_by(TermsReport.id)
+        )
+    )
+
+
+def report_counts_by_clause(session: Session, supplier_id: int) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"kept": 0, "broken": 0})
+    for report in public_reports(session, supplier_id):
+        counts[report.clause]["kept" if report.kept else "broken"] += 1
+    return dict(counts)
+
+
+def supplier_terms_context(session: Session, supplier: Supplier, viewer: Any) -> dict[str, Any]:
+    """Everything templates/terms/_supplier_terms.html shows, with the viewer's options
+    precomputed (the template decides nothing)."""
+    viewer_id = viewer.id if getattr(viewer, "is_authenticated", False) else None
+    context: dict[str, Any] = {
+        "supplier": supplier,
+        "tally": clause_tally(session, supplier.id),
+        "standing": standing_acceptances(session, supplier.id),
+        "kept": terms_kept_counts(session, supplier.id),
+        "signed_in": viewer_id is not None,
+        "is_representative": is_verified_representative(session, viewer_id, supplier.id),
+        "viewer_version": None,
+        "viewer_proffer": None,
+        "can_proffer": False,
+    }
+    if viewer_id is not None:
+        version = current_version(session, viewer)
+        context["viewer_version"] = version
+        if version is not None:
+            context["viewer_proffer"] = session.scalar(
+                select(Proffer).where(
+                    Proffer.supplier_id == supplier.id, Proffer.terms_version_id == version.id
+                )
+            )
+            context["can_proffer"] = context["viewer_proffer"] is None
+    if context["is_representative"]:
+        context["pending_count"] = len(pending_proffers(session, supplier.id))
+    return context
+
+
+def pending_proffers(session: Session, supplier_id: int) -> list[Proffer]:
+    return list(
+        session.scalars(
+            select(Proffer)
+            .where(Proffer.supplier_id == supplier_id, Proffer.status == "pending")
+            .order_by(Proffer.created_at, Proffer.id)
+        )
+    )
+
+
+def supplier_agreements(session: Session, supplier_id: int) -> list[Agreement]:
+    return list(
+        session.scalars(
+            select(Agreement)
+            .where(Agreement.supplier_id == supplier_id)
+            .order_by(Agreement.accepted_at.desc(), Agreement.id.desc())
+        )
+    )
+
+
+def member_proffers(session: Session, member_id: int) -> list[Proffer]:
+    return list(
+        session.scalars(
+            select(Proffer).where(Proffer.member_id == member_id).order_by(Proffer.id.desc())
+        )
+    )
+
+
+def member_agreements(session: Session, member_id: int) -> list[Agreement]:
+    return list(
+        session.scalars(
+            select(Agreement)
+            .where(Agreement.member_id == member_id)
+            .order_by(Agreement.accepted_at.desc(), Agreement.id.desc())
+        )
+    )
+
+
+def agreement_for_party(session: Session, agreement_id: int, viewer: Any) -> Agreement:
+    """The agreement, if the viewer is its member or speaks for its supplier."""
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None:
+        raise NotFound("There is no such agreement.")
+    viewer_id = viewer.id if getattr(viewer, "is_authenticated", False) else None
+    if viewer_id == agreement.member_id or is_verified_representative(
+        session, viewer_id, agreement.supplier_id
+    ):
+        return agreement
+    raise NotAllowed("Only the member and the supplier's representatives can see an agreement.")
+
+
+def clause_register(session: Session, clause: Clause) -> dict[str, Any]:
+    """Which public suppliers accept any version of the clause as standing terms, and per
+    sector the share of all public suppliers that do."""
+    version_ids = [version.id for version in clause.versions]
+    accepting = session.execute(
+        select(Supplier, ClauseVersion.version)
+        .join(StandingAcceptance, StandingAcceptance.supplier_id == Supplier.id)
+        .join(ClauseVersion, ClauseVersion.id == StandingAcceptance.clause_version_id)
+        .where(
+            StandingAcceptance.clause_version_id.in_(version_ids),
+            Supplier.visibility == "public",
+            Supplier.merged_into_id.is_(None),
+        )
+        .order_by(Supplier.name)
+    ).all()
+    suppliers: dict[int, dict[str, Any]] = {}
+    for supplier, version in accepting:
+        entry = suppliers.setdefault(supplier.id, {"supplier": supplier, "versions": []})
+        entry["versions"].append(version)
+    totals = dict(
+        session.execute(
+            select(Supplier.sector, func.count())
+            .where(Supplier.visibility == "public", Supplier.merged_into_id.is_(None))
+            .group_by(Supplier.sector)
+        ).all()
+    )
+    accepting_by_sector = Counter(entry["supplier"].sector for entry in suppliers.values())
+    sectors = [
+        {
+            "code": code,
+            "name": sector_name(code),
+            "accepting": accepting_by_sector.get(code, 0),
+            "total": total,
+            "share": round(100 * accepting_by_sector.get(code, 0) / total) if total else 0,
+        }
+        for code, total in sorted(totals.items(), key=lambda kv: sector_name(kv[0]))
+    ]
+    return {"suppliers": list(suppliers.values()), "sectors": sectors}

@@ -1,0 +1,88 @@
+"""Kept or broken: the member's report under an agreement, and the supplier's answer.
+
+Reports are public without the member's handle (agreements are private); they feed the
+"terms kept" reputation through ``signals.terms_report_filed``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.orm import Session
+
+from vrm import markdown, signals
+from vrm.activity.service import record
+from vrm.clock import now
+from vrm.errors import Conflict, DomainError, NotAllowed
+from vrm.members.models import Member
+from vrm.representatives.policies import is_verified_representative
+from vrm.terms.models import Agreement, TermsReport
+
+log = logging.getLogger(__name__)
+
+MAX_ACCOUNT = 2000
+MAX_ANSWER = 4000
+
+
+def agreement_clauses(agreement: Agreement) -> list[str]:
+    return [item["clause"] for item in agreement.terms_version.document.get("clauses", [])]
+
+
+def file_report(
+    session: Session,
+    *,
+    actor: Member,
+    agreement: Agreement,
+    clause: str,
+    kept: bool,
+    account: str,
+) -> TermsReport:
+    """The member says whether the supplier kept one clause of the agreed version."""
+    if actor.id != agreement.member_id:
+        raise NotAllowed("Only the member who made this agreement can report on it.")
+    if clause not in agreement_clauses(agreement):
+        raise DomainError("Choose a clause that is part of the agreed terms.", field="clause")
+    account = (account or "").strip()
+    if not account or len(account) > MAX_ACCOUNT:
+        raise DomainError(
+            f"Say briefly what happened, up to {MAX_ACCOUNT} characters.", field="account"
+        )
+    report = TermsReport(
+        agreement_id=agreement.id,
+        supplier_id=agreement.supplier_id,
+        clause=clause,
+        kept=bool(kept),
+        account=account,
+    )
+    session.add(report)
+    session.flush()
+    record(
+        session,
+        "terms.report_filed",
+        supplier_id=agreement.supplier_id,
+        clause=clause,
+        kept=bool(kept),
+    )
+    signals.terms_report_filed.send(report, session=session)
+    log.info("report %s on agreement %s (kept=%s)", report.id, agreement.id, kept)
+    return report
+
+
+def answer_report(
+    session: Session, *, actor: Member, report: TermsReport, answer: str
+) -> TermsReport:
+    """The supplier's one public answer to a report."""
+    if not is_verified_representative(session, actor.id, report.supplier_id):
+        raise NotAllowed("Only a verified representative of this supplier can answer.")
+    if report.answer is not None:
+        raise Conflict("This report already has the supplier's answer.")
+    answer = (answer or "").strip()
+    if not answer or len(answer) > MAX_ANSWER:
+        raise DomainError(f"Write an answer of up to {MAX_ANSWER} characters.", field="answer")
+    report.answer = answer
+    report.answer_html = markdown.render(answer)
+    report.answered_by_id = actor.id
+    report.answered_at = now()
+    session.flush()
+    record(session, "terms.report_answered", actor_id=actor.id, supplier_id=report.supplier_id)
+    return report
