@@ -63,6 +63,11 @@ def demo_seed(issuer: str, register_path: str | None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from vrm.notifications import cli as notifications_cli
+    from vrm.terms.cli import terms_group
+
     app.cli.add_command(db_group)
     app.cli.add_command(demo_group)
     app.cli.add_command(suppliers_group)
+    app.cli.add_command(terms_group)
+    notifications_cli.init_app(app)

@@ -13,8 +13,8 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vrm.members.models import Identity
-from vrm.members.service import create_member
+from vrm.members.models import Identity, Member
+from vrm.members.service import create_member, link_identity
 from vrm.settings import PROJECT_ROOT
 from vrm.suppliers.importer import import_register
 from vrm.suppliers.models import Supplier
@@ -225,6 +225,12 @@ def default_register_path() -> Path | None:
     return None
 
 
+def seed_terms_demo(session: Session, issuer: str) -> int:
+    from vrm.terms.demo import seed_terms_demo as seed_terms
+
+    return seed_terms(session, issuer)
+
+
 def seed(session: Session, *, issuer: str, register_path: str | Path | None = None) -> int:
     """Create what is missing; running it twice creates nothing the second time."""
     created = 0
@@ -233,11 +239,17 @@ def seed(session: Session, *, issuer: str, register_path: str | Path | None = No
             select(Identity).where(Identity.issuer == issuer, Identity.subject == handle)
         )
         if exists is None:
-            create_member(session, handle=handle, issuer=issuer, subject=handle)
+            member = session.scalar(select(Member).where(Member.handle == handle))
+            if member is None:
+                create_member(session, handle=handle, issuer=issuer, subject=handle)
+            else:
+                # Seeded before under another demo issuer (another port): link this one.
+                link_identity(session, member, issuer=issuer, subject=handle)
             created += 1
     created += _seed_suppliers(session)
     if register_path is not None:
         created += import_register(session, register_path).created
+    created += seed_terms_demo(session, issuer)
     return created
 
 

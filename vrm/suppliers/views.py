@@ -127,6 +127,7 @@ def new_supplier() -> Page:
 def show_supplier(slug: str) -> Page:
     from vrm.representatives.queries import supplier_panel_context
     from vrm.reviews.queries import supplier_reviews_context
+    from vrm.terms.queries import supplier_terms_context
 
     session = get_session()
     supplier, moved_to = service.get_public_by_slug(session, slug)
@@ -138,6 +139,7 @@ def show_supplier(slug: str) -> Page:
         "suppliers/show.html",
         **supplier_reviews_context(session, supplier, request.args, current_user),
         **supplier_panel_context(session, supplier, current_user),
+        terms_panel=supplier_terms_context(session, supplier, current_user),
         **queries.supplier_page(session, supplier),
         supplier=supplier,
         kind_name=KINDS.get(supplier.kind, supplier.kind),
