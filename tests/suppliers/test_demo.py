@@ -15,7 +15,8 @@ def by_name(db_session, name: str) -> Supplier:
 
 def test_seed_is_idempotent_and_links_departments(db_session) -> None:
     created = seed(db_session, issuer="http://demo.test", register_path=REGISTER)
-    assert created == len(DEMO_MEMBERS) + len(COMPANIES) + len(PUBLIC_SERVICES) + 470
+    # Members, suppliers and councils, plus the demo terms (clauses, versions, proffers).
+    assert created > len(DEMO_MEMBERS) + len(COMPANIES) + len(PUBLIC_SERVICES) + 470
     assert len(COMPANIES) >= 25
     jobcentre = by_name(db_session, "Jobcentre Plus")
     assert jobcentre.parent is by_name(db_session, "Department for Work and Pensions")
@@ -30,9 +31,15 @@ def test_seed_is_idempotent_and_links_departments(db_session) -> None:
 
 
 def test_seed_without_a_register_still_works(db_session) -> None:
-    assert seed(db_session, issuer="http://demo2.test") == (
+    assert seed(db_session, issuer="http://demo2.test") > (
         len(DEMO_MEMBERS) + len(COMPANIES) + len(PUBLIC_SERVICES)
     )
+    assert by_name(db_session, "Octopus Energy") is not None
+
+
+def test_seed_links_members_seeded_under_another_issuer(db_session) -> None:
+    seed(db_session, issuer="http://demo3.test")
+    assert seed(db_session, issuer="http://demo4.test") == len(DEMO_MEMBERS)
 
 
 def test_the_default_register_is_found() -> None:
