@@ -142,13 +142,15 @@ def app(
     provider: OidcProvider,
     pkjwt_key: RSAKey,
     tmp_path_factory: pytest.TempPathFactory,
-) -> Flask:
+) -> Iterator[Flask]:
     settings = make_settings(
         database_url,
         tmp_path_factory.mktemp("instance"),
         providers=parse_providers(provider_config(provider, pkjwt_key)),
     )
-    return create_app(settings)
+    session_app = create_app(settings)
+    yield session_app
+    get_db(session_app).engine.dispose()
 
 
 @pytest.fixture

@@ -126,6 +126,7 @@ def new_supplier() -> Page:
 @bp.get("/s/<slug>")
 def show_supplier(slug: str) -> Page:
     from vrm.representatives.queries import supplier_panel_context
+    from vrm.reputation.queries import supplier_reputation_context
     from vrm.reviews.queries import supplier_reviews_context
     from vrm.terms.queries import supplier_terms_context
 
@@ -140,6 +141,7 @@ def show_supplier(slug: str) -> Page:
         **supplier_reviews_context(session, supplier, request.args, current_user),
         **supplier_panel_context(session, supplier, current_user),
         terms_panel=supplier_terms_context(session, supplier, current_user),
+        **supplier_reputation_context(session, supplier),
         **queries.supplier_page(session, supplier),
         supplier=supplier,
         kind_name=KINDS.get(supplier.kind, supplier.kind),

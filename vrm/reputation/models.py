@@ -1,0 +1,105 @@
+"""Stored aggregates behind every reputation figure, kept up to date in O(1) per event.
+
+* ``ReputationSums``: per supplier and dimension ("overall" or an aspect), the decayed
+  sufficient statistics of scoring.DecayedCounts (an epoch in days, five sums, five counts).
+* ``ReputationStats``: per supplier, the counts behind responsiveness, promises kept and
+  terms kept.
+* ``ReputationMonth``: per supplier and month, review volume and rating sum (trend chart).
+* ``ReputationEntry``: per counted review, what it currently contributes. Handlers compare
+  a review's present state with its entry, so every update is exact and idempotent, and a
+  removal subtracts precisely what was added. It also holds response times, whose median
+  is read with one indexed query.
+
+Everything here can be rebuilt from the reviews: ``flask reputation recompute``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from vrm.db import Base
+
+DIMENSIONS = ("overall", "ease", "resolution", "fairness", "respect")
+
+
+def _supplier_fk() -> sa.ForeignKey:
+    return sa.ForeignKey("supplier.id", ondelete="CASCADE")
+
+
+class ReputationSums(Base):
+    __tablename__ = "reputation_sums"
+
+    supplier_id: Mapped[int] = mapped_column(_supplier_fk(), primary_key=True)
+    dimension: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    epoch_day: Mapped[float] = mapped_column(sa.Double)
+    s1: Mapped[float] = mapped_column(sa.Double, default=0.0)
+    s2: Mapped[float] = mapped_column(sa.Double, default=0.0)
+    s3: Mapped[float] = mapped_column(sa.Double, default=0.0)
+    s4: Mapped[float] = mapped_column(sa.Double, default=0.0)
+    s5: Mapped[float] = mapped_column(sa.Double, default=0.0)
+    n1: Mapped[int] = mapped_column(default=0)
+    n2: Mapped[int] = mapped_column(default=0)
+    n3: Mapped[int] = mapped_column(default=0)
+    n4: Mapped[int] = mapped_column(default=0)
+    n5: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<ReputationSums {self.supplier_id}/{self.dimension}>"
+
+
+class ReputationStats(Base):
+    __tablename__ = "reputation_stats"
+
+    supplier_id: Mapped[int] = mapped_column(_supplier_fk(), primary_key=True)
+    # Whether the supplier was public when these figures were made (a change recomputes).
+    supplier_public: Mapped[bool] = mapped_column(default=True)
+    review_count: Mapped[int] = mapped_column(default=0)
+    answered_count: Mapped[int] = mapped_column(default=0)
+    resolved_count: Mapped[int] = mapped_column(default=0)
+    not_resolved_count: Mapped[int] = mapped_column(default=0)
+    claims_confirmed: Mapped[int] = mapped_column(default=0)
+    claims_denied: Mapped[int] = mapped_column(default=0)
+    terms_kept: Mapped[int] = mapped_column(default=0)
+    terms_broken: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<ReputationStats {self.supplier_id} n={self.review_count}>"
+
+
+class ReputationMonth(Base):
+    __tablename__ = "reputation_month"
+
+    supplier_id: Mapped[int] = mapped_column(_supplier_fk(), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(primary_key=True)  # the first day of the month
+    review_count: Mapped[int] = mapped_column(default=0)
+    rating_sum: Mapped[int] = mapped_column(default=0)
+
+
+class ReputationEntry(Base):
+    """What one counted review contributes. No foreign key to the review on purpose: the
+    entry must outlive a deleted review until its contribution is subtracted."""
+
+    __tablename__ = "reputation_entry"
+    __table_args__ = (
+        sa.Index("ix_reputation_entry_supplier_response", "supplier_id", "response_seconds"),
+    )
+
+    review_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    supplier_id: Mapped[int] = mapped_column(_supplier_fk())
+    day: Mapped[float] = mapped_column(sa.Double)  # created_at in days since 1970
+    month: Mapped[dt.date]
+    rating: Mapped[int]
+    rating_ease: Mapped[int | None]
+    rating_resolution: Mapped[int | None]
+    rating_fairness: Mapped[int | None]
+    rating_respect: Mapped[int | None]
+    response_seconds: Mapped[float | None] = mapped_column(sa.Double)
+    resolution: Mapped[str | None] = mapped_column(sa.String(16))
+    claims_confirmed: Mapped[int] = mapped_column(default=0)
+    claims_denied: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<ReputationEntry review={self.review_id} supplier={self.supplier_id}>"

@@ -1,0 +1,259 @@
+"""Folding one review's change into the stored aggregates, in O(1) and in the caller's
+transaction.
+
+``refresh_review`` is the single write path: it compares what the review should
+contribute now (nothing, unless it is public — vrm.reviews.queries.is_public_review) with
+what its ReputationEntry says it contributes, and applies the difference. Posting, editing,
+withdrawing, hiding, answering, marking resolved, a claim verdict and a merge all end here,
+so the result never depends on which signal came first or whether one came twice.
+
+Choices: a review counts at its ``created_at`` (when it was posted; the experience date is
+chosen by the author and may be long past) and keeps that time when edited, so editing
+cannot refresh a review's weight. Months are UTC calendar months of ``created_at``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app, has_app_context
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from vrm.reputation.models import (
+    DIMENSIONS,
+    ReputationEntry,
+    ReputationMonth,
+    ReputationStats,
+    ReputationSums,
+)
+from vrm.reputation.scoring import DecayedCounts, Parameters, day_number
+from vrm.reviews.models import ASPECTS, ChangeClaim, Review
+from vrm.reviews.queries import is_public_review
+from vrm.terms.queries import terms_kept_counts
+
+
+def current_parameters() -> Parameters:
+    """The app's parameters (config REPUTATION_*), or the defaults outside an app."""
+    return Parameters.from_config(current_app.config) if has_app_context() else Parameters()
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one public review adds to its supplier's aggregates."""
+
+    supplier_id: int
+    day: float
+    month: dt.date
+    ratings: tuple[int | None, ...]  # in DIMENSIONS order: overall, then the aspects
+    response_seconds: float | None
+    resolution: str | None
+    claims_confirmed: int
+    claims_denied: int
+
+
+def month_of(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(dt.UTC).date().replace(day=1)
+
+
+def contribution_of(
+    review: Review, *, supplier_id: int, confirmed: int, denied: int
+) -> Contribution:
+    response = (
+        (review.first_answer_at - review.created_at).total_seconds()
+        if review.first_answer_at is not None
+        else None
+    )
+    return Contribution(
+        supplier_id=supplier_id,
+        day=day_number(review.created_at.timestamp()),
+        month=month_of(review.created_at),
+        ratings=(review.rating, *(getattr(review, f"rating_{a}") for a in ASPECTS)),
+        response_seconds=response,
+        resolution=review.resolution,
+        claims_confirmed=confirmed,
+        claims_denied=denied,
+    )
+
+
+def _of_entry(entry: ReputationEntry) -> Contribution:
+    return Contribution(
+        supplier_id=entry.supplier_id,
+        day=entry.day,
+        month=entry.month,
+        ratings=(entry.rating, *(getattr(entry, f"rating_{a}") for a in ASPECTS)),
+        response_seconds=entry.response_seconds,
+        resolution=entry.resolution,
+        claims_confirmed=entry.claims_confirmed,
+        claims_denied=entry.claims_denied,
+    )
+
+
+def claim_counts(session: Session, review_id: int) -> tuple[int, int]:
+    """(confirmed, denied) verdicts on change claims under one review."""
+    row = session.execute(
+        select(
+            func.coalesce(func.sum(case((ChangeClaim.verdict == "confirmed", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((ChangeClaim.verdict == "denied", 1), else_=0)), 0),
+        ).where(ChangeClaim.review_id == review_id)
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def refresh_review(session: Session, review: Review, params: Parameters | None = None) -> None:
+    """Make the aggregates reflect this review as it is now. Idempotent; O(1)."""
+    session.flush()
+    entry = session.get(ReputationEntry, review.id, with_for_update=True)
+    new = None
+    if is_public_review(review):
+        confirmed, denied = claim_counts(session, review.id)
+        new = contribution_of(
+            review, supplier_id=review.supplier_id, confirmed=confirmed, denied=denied
+        )
+    _fold(session, review.id, entry, new, params or current_parameters())
+
+
+def forget_review(session: Session, review_id: int, params: Parameters | None = None) -> None:
+    """Subtract a review that is about to be deleted outright (e.g. an erasure)."""
+    entry = session.get(ReputationEntry, review_id, with_for_update=True)
+    _fold(session, review_id, entry, None, params or current_parameters())
+
+
+def _fold(
+    session: Session,
+    review_id: int,
+    entry: ReputationEntry | None,
+    new: Contribution | None,
+    params: Parameters,
+) -> None:
+    old = _of_entry(entry) if entry is not None else None
+    if old == new:
+        return
+    same_place = old is not None and new is not None and old.supplier_id == new.supplier_id
+    rows: dict[int, dict[str, ReputationSums]] = {}
+    for index, dimension in enumerate(DIMENSIONS):
+        before = old.ratings[index] if old else None
+        after = new.ratings[index] if new else None
+        if same_place and before == after and old.day == new.day:  # type: ignore[union-attr]
+            continue  # unchanged: no subtract-then-add rounding residue
+        if old is not None and before is not None:
+            row = _sums_row(session, rows, old.supplier_id, dimension, old.day)
+            store_sums(row, sums_state(row).add(before, old.day, params.half_life_days, -1))
+        if new is not None and after is not None:
+            row = _sums_row(session, rows, new.supplier_id, dimension, new.day)
+            store_sums(row, sums_state(row).add(after, new.day, params.half_life_days, 1))
+    if old is not None:
+        _add_counts(session, old, -1)
+    if new is not None:
+        _add_counts(session, new, 1)
+    _write_entry(session, review_id, entry, new)
+
+
+def _sums_row(
+    session: Session,
+    rows: dict[int, dict[str, ReputationSums]],
+    supplier_id: int,
+    dimension: str,
+    day: float,
+) -> ReputationSums:
+    """The supplier's sums row for a dimension; all of its rows are locked and read at once."""
+    if supplier_id not in rows:
+        query = select(ReputationSums).where(ReputationSums.supplier_id == supplier_id)
+        found = session.scalars(query.with_for_update())
+        rows[supplier_id] = {row.dimension: row for row in found}
+    row = rows[supplier_id].get(dimension)
+    if row is None:
+        row = ReputationSums(supplier_id=supplier_id, dimension=dimension, epoch_day=day)
+        store_sums(row, DecayedCounts.empty(day))
+        session.add(row)
+        rows[supplier_id][dimension] = row
+    return row
+
+
+def sums_state(row: ReputationSums) -> DecayedCounts:
+    return DecayedCounts(
+        epoch=row.epoch_day,
+        sums=(row.s1, row.s2, row.s3, row.s4, row.s5),
+        counts=(row.n1, row.n2, row.n3, row.n4, row.n5),
+    )
+
+
+def store_sums(row: ReputationSums, state: DecayedCounts) -> None:
+    row.epoch_day = state.epoch
+    row.s1, row.s2, row.s3, row.s4, row.s5 = state.sums
+    row.n1, row.n2, row.n3, row.n4, row.n5 = state.counts
+
+
+def stats_row(session: Session, supplier_id: int) -> ReputationStats:
+    row = session.get(ReputationStats, supplier_id, with_for_update=True)
+    if row is None:
+        row = ReputationStats(supplier_id=supplier_id, supplier_public=True)
+        for name in STAT_COUNTERS:
+            setattr(row, name, 0)
+        row.terms_kept, row.terms_broken = terms_kept_counts(session, supplier_id)
+        session.add(row)
+    return row
+
+
+STAT_COUNTERS = (
+    "review_count",
+    "answered_count",
+    "resolved_count",
+    "not_resolved_count",
+    "claims_confirmed",
+    "claims_denied",
+)
+
+
+def _add_counts(session: Session, part: Contribution, sign: int) -> None:
+    stats = stats_row(session, part.supplier_id)
+    stats.review_count += sign
+    stats.answered_count += sign * (part.response_seconds is not None)
+    stats.resolved_count += sign * (part.resolution == "resolved")
+    stats.not_resolved_count += sign * (part.resolution == "not_resolved")
+    stats.claims_confirmed += sign * part.claims_confirmed
+    stats.claims_denied += sign * part.claims_denied
+    month = session.get(ReputationMonth, (part.supplier_id, part.month), with_for_update=True)
+    if month is None:
+        month = ReputationMonth(
+            supplier_id=part.supplier_id, month=part.month, review_count=0, rating_sum=0
+        )
+        session.add(month)
+    month.review_count += sign
+    month.rating_sum += sign * (part.ratings[0] or 0)
+
+
+def _write_entry(
+    session: Session, review_id: int, entry: ReputationEntry | None, new: Contribution | None
+) -> None:
+    if new is None:
+        if entry is not None:
+            session.delete(entry)
+        return
+    if entry is None:
+        entry = ReputationEntry(review_id=review_id)
+        session.add(entry)
+    for key, value in entry_values(new).items():
+        setattr(entry, key, value)
+
+
+def entry_values(part: Contribution) -> dict[str, object]:
+    values: dict[str, object] = {
+        "supplier_id": part.supplier_id,
+        "day": part.day,
+        "month": part.month,
+        "response_seconds": part.response_seconds,
+        "resolution": part.resolution,
+        "claims_confirmed": part.claims_confirmed,
+        "claims_denied": part.claims_denied,
+        "rating": part.ratings[0],
+    }
+    values.update({f"rating_{a}": r for a, r in zip(ASPECTS, part.ratings[1:], strict=True)})
+    return values
+
+
+def refresh_terms(session: Session, supplier_id: int) -> None:
+    """Re-read the kept/broken report counts of one supplier (one indexed count)."""
+    stats = stats_row(session, supplier_id)
+    stats.terms_kept, stats.terms_broken = terms_kept_counts(session, supplier_id)
