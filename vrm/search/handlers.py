@@ -1,7 +1,98 @@
-"""Signal handlers of this feature, connected once by the factory."""
+"""Signal handlers of the search feature, connected once by the factory.
+
+Each handler only writes outbox rows, in the sender's transaction. Draining happens after
+that transaction commits, from SQLAlchemy's ``after_commit`` session event:
+
+- The listener is on the ``Session`` class, so it sees sessions of any sessionmaker,
+  including the savepoint-bound one the tests swap in (there a "commit" releases a
+  savepoint, which also fires ``after_commit`` for that session).
+- It only acts for a session whose transaction wrote outbox rows (a ``session.info`` flag),
+  and only inside an app context, where it knows the app's index directory.
+- It drains with a fresh session from the app's current session factory: the committing
+  session cannot run SQL inside ``after_commit``.
+- Draining never raises: a failure is logged and the rows wait for the next drain or
+  `flask search sync`.
+"""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from vrm import signals
+from vrm.reviews.models import Review
+from vrm.search.outbox import DIRTY, drain, enqueue
+
+log = logging.getLogger(__name__)
+
+
+def _supplier_and_reviews(session: Session, supplier_id: int) -> None:
+    # Reviews carry their supplier's name and facets, so they follow its changes.
+    enqueue(session, "supplier", supplier_id)
+    for review_id in session.scalars(select(Review.id).where(Review.supplier_id == supplier_id)):
+        enqueue(session, "review", review_id)
+
+
+def on_supplier_created(supplier: Any, *, session: Session, **_: Any) -> None:
+    session.flush()
+    enqueue(session, "supplier", supplier.id)
+
+
+def on_supplier_changed(supplier: Any, *, session: Session, **_: Any) -> None:
+    session.flush()
+    _supplier_and_reviews(session, supplier.id)
+
+
+def on_supplier_merged(
+    source: Any, *, session: Session, into: Any, moved_review_ids: Any = (), **_: Any
+) -> None:
+    session.flush()
+    enqueue(session, "supplier", source.id, "delete")
+    _supplier_and_reviews(session, into.id)
+    for review_id in moved_review_ids or ():
+        enqueue(session, "review", review_id)
+
+
+def on_review_changed(review: Any, *, session: Session, **_: Any) -> None:
+    session.flush()
+    enqueue(session, "review", review.id)
+    enqueue(session, "supplier", review.supplier_id)  # its average rating moved
+
+
+def on_review_withdrawn(review: Any, *, session: Session, **_: Any) -> None:
+    session.flush()
+    enqueue(session, "review", review.id, "delete")
+    enqueue(session, "supplier", review.supplier_id)
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(DIRTY, False) or not has_app_context():
+        return
+    from vrm.db import get_db
+    from vrm.search.location import index_dir
+
+    try:
+        drain(get_db().session_factory, index_dir(current_app))
+    except Exception:
+        log.exception("search outbox drain failed; rows kept for `flask search sync`")
+
+
+def _after_rollback(session: Session, _previous: Any) -> None:
+    session.info.pop(DIRTY, None)
+
 
 def connect() -> None:
-    """Connect this feature's handlers to the domain signals."""
+    """Connect this feature's handlers to the domain signals (idempotent)."""
+    signals.supplier_created.connect(on_supplier_created)
+    signals.supplier_changed.connect(on_supplier_changed)
+    signals.supplier_merged.connect(on_supplier_merged)
+    signals.review_posted.connect(on_review_changed)
+    signals.review_edited.connect(on_review_changed)
+    signals.review_withdrawn.connect(on_review_withdrawn)
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _after_rollback)

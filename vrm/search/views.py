@@ -1,5 +1,67 @@
+"""The search page and the name suggestions behind the search box."""
+
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from werkzeug.wrappers import Response
+
+from vrm.db import get_session
+from vrm.search import present, service
+from vrm.search.documents import MAX_QUERY_CHARS
+from vrm.search.index import SORTS
+from vrm.search.location import index_dir
+from vrm.search.params import FACET_PARAMS, parse
 
 bp = Blueprint("search", __name__)
+
+SORT_LABELS = {"relevance": "Best match", "reputation": "Reputation", "newest": "Newest"}
+
+
+def _current_args(parsed: Any) -> dict[str, str]:
+    """The query string of this search, for facet, sort and page links."""
+    args = {"q": parsed.request.text, **parsed.request.filters}
+    if parsed.request.doc_type:
+        args["type"] = parsed.request.doc_type
+    if parsed.request.sort != "relevance":
+        args["sort"] = parsed.request.sort
+    return {k: v for k, v in args.items() if v}
+
+
+@bp.get("/search")
+def search() -> Any:
+    parsed = parse(request.args)
+    context: dict[str, Any] = {
+        "parsed": parsed,
+        "args": _current_args(parsed),
+        "facet_params": FACET_PARAMS,
+        "facet_titles": present.FACET_TITLES,
+        "facet_label": present.facet_label,
+        "sorts": [(s, SORT_LABELS[s]) for s in SORTS],
+        "max_chars": MAX_QUERY_CHARS,
+        "results": None,
+    }
+    if parsed.is_empty:
+        return render_template("search/search.html", **context)
+    try:
+        results = service.run_search(get_session(), index_dir(current_app), parsed.request)
+    except service.SearchUnavailable:
+        page = render_template("search/search.html", unavailable=True, **context)
+        return page, 503, {"Retry-After": "60"}
+    context.update(
+        results=results,
+        hits=[present.hit_view(hit) for hit in results.hits],
+        facets=present.facets_view(results),
+    )
+    return render_template("search/search.html", **context)
+
+
+@bp.get("/search/suggest")
+def suggest() -> Response:
+    prefix = (request.args.get("q") or "").strip()
+    names = service.suggest_names(index_dir(current_app), prefix) if prefix else []
+    response = jsonify({"q": prefix[:100], "suggestions": names})
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    return response

@@ -1,0 +1,239 @@
+"""Search benchmark: Whoosh (the app's own code path) against SQLite FTS5 on the same data.
+
+    .venv/bin/python bench/search.py                       # 100,000 reviews, 5,000 suppliers
+    .venv/bin/python bench/search.py --reviews 5000 --suppliers 300   # a quick run
+
+Generates realistic review text from a customer-service vocabulary with a fixed seed,
+builds the index with one batched writer (documents per second, size on disk), then times
+one-, two- and three-word queries, with and without a facet filter, with highlighted
+snippets and facet counts — exactly what the search page does — and the same queries
+through FTS5 (porter tokenizer, snippet()). Prints p50/p95 and the Whoosh/FTS5 ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from vrm.search import index
+from vrm.search.documents import (
+    ReviewData,
+    SupplierData,
+    review_document,
+    supplier_document,
+)
+from vrm.search.index import SearchRequest
+from vrm.suppliers.sectors import SECTORS
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+NOUNS = words(
+    "meter bill refund engineer broadband connection router appointment complaint contract "
+    "tariff payment account manager agent call queue letter email parcel delivery driver "
+    "train ticket platform council bin collection repair landlord boiler heating water leak "
+    "pipe surgery doctor nurse prescription benefit claim form deadline branch counter fee "
+    "charge interest card loan mortgage policy premium claimhandler signal outage speed"
+)
+VERBS = words(
+    "arrived fixed ignored cancelled refunded charged promised replaced called answered "
+    "delayed lost explained escalated resolved overcharged apologised visited connected "
+    "disconnected transferred waited confirmed rejected approved"
+)
+ADJECTIVES = words(
+    "helpful rude slow quick friendly confusing late early polite unhelpful excellent "
+    "terrible reasonable expensive cheap fair unfair clear vague patient careless"
+)
+GLUE = words("the a my our their after before when because but and then again still never")
+PLACES = words("Leeds York Bristol Cardiff Glasgow Belfast Norwich Exeter Derby Hull")
+NAME_PARTS = words(
+    "Northern Southern Central City County Metro United Royal Premier Albion Crown Harbour "
+    "Valley Highland Coastal Power Water Telecom Rail Homes Bank Insurance Post Health"
+)
+
+
+def sentence(rng: random.Random) -> str:
+    words = [
+        rng.choice(GLUE),
+        rng.choice(ADJECTIVES),
+        rng.choice(NOUNS),
+        rng.choice(VERBS),
+        rng.choice(GLUE),
+        rng.choice(NOUNS),
+    ]
+    words += rng.sample(NOUNS + VERBS + ADJECTIVES, rng.randint(2, 8))
+    return " ".join(words).capitalize() + "."
+
+
+def make_suppliers(rng: random.Random, count: int) -> list[SupplierData]:
+    sectors = list(SECTORS)
+    when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    return [
+        SupplierData(
+            id=n,
+            slug=f"supplier-{n}",
+            name=f"{rng.choice(NAME_PARTS)} {rng.choice(NAME_PARTS)} {n}",
+            kind=rng.choice(("business", "public_service")),
+            sector=(sector := rng.choice(sectors)),
+            sector_name=SECTORS[sector],
+            created_at=when + dt.timedelta(hours=n),
+            area=rng.choice(PLACES),
+            domain=f"supplier{n}.example",
+            description=" ".join(sentence(rng) for _ in range(2)),
+            average_rating=round(rng.uniform(1, 5), 2),
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def make_reviews(
+    rng: random.Random, suppliers: list[SupplierData], count: int
+) -> Iterator[ReviewData]:
+    when = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    for n in range(1, count + 1):
+        yield ReviewData(
+            id=n,
+            title=f"{rng.choice(ADJECTIVES).capitalize()} {rng.choice(NOUNS)}",
+            body=" ".join(sentence(rng) for _ in range(rng.randint(3, 9))),
+            rating=rng.randint(1, 5),
+            created_at=when + dt.timedelta(minutes=n),
+            supplier=rng.choice(suppliers),
+        )
+
+
+def size_of(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def build_whoosh(base: Path, suppliers: list[SupplierData], reviews: list[ReviewData]) -> None:
+    name, ix = index.create_fresh(base)
+    documents = [supplier_document(s) for s in suppliers] + [review_document(r) for r in reviews]
+    started = time.perf_counter()
+    count = index.bulk_load(ix, iter(documents))
+    seconds = time.perf_counter() - started
+    index.swap(base, name)
+    print(
+        f"Whoosh: indexed {count:,} documents in {seconds:.1f}s = {count / seconds:,.0f} docs/s;"
+        f" index size {size_of(base / name) / 1e6:.1f} MB"
+    )
+
+
+def build_fts5(
+    path: Path, suppliers: list[SupplierData], reviews: list[ReviewData]
+) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE VIRTUAL TABLE doc USING fts5(title, body, supplier, doc_type UNINDEXED,"
+        " sector UNINDEXED, tokenize='porter unicode61')"
+    )
+    started = time.perf_counter()
+    with db:
+        db.executemany(
+            "INSERT INTO doc VALUES (?, ?, ?, 'supplier', ?)",
+            ((s.name, s.description, s.name, s.sector) for s in suppliers),
+        )
+        db.executemany(
+            "INSERT INTO doc VALUES (?, ?, ?, 'review', ?)",
+            ((r.title, r.body, r.supplier.name, r.supplier.sector) for r in reviews),
+        )
+    seconds = time.perf_counter() - started
+    count = len(suppliers) + len(reviews)
+    print(
+        f"FTS5:   indexed {count:,} documents in {seconds:.1f}s = {count / seconds:,.0f} docs/s;"
+        f" database size {path.stat().st_size / 1e6:.1f} MB"
+    )
+    return db
+
+
+def fts5_search(db: sqlite3.Connection, words: list[str], sector: str | None) -> int:
+    match = " AND ".join(f'"{w}"' for w in words)
+    where, params = "doc MATCH ?", [match]
+    if sector:
+        where, params = where + " AND sector = ?", [*params, sector]
+    total = db.execute(f"SELECT count(*) FROM doc WHERE {where}", params).fetchone()[0]  # noqa: S608
+    db.execute(
+        f"SELECT title, snippet(doc, 1, '<mark>', '</mark>', '…', 24) FROM doc WHERE {where}"  # noqa: S608
+        " ORDER BY rank LIMIT 20",
+        params,
+    ).fetchall()
+    # Facet counts, as the page shows them.
+    db.execute(f"SELECT sector, count(*) FROM doc WHERE {where} GROUP BY sector", params).fetchall()  # noqa: S608
+    return int(total)
+
+
+def timed(action: Callable[[], object], runs: list[float]) -> None:
+    started = time.perf_counter()
+    action()
+    runs.append((time.perf_counter() - started) * 1000)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
+        else values[0]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reviews", type=int, default=100_000)
+    parser.add_argument("--suppliers", type=int, default=5_000)
+    parser.add_argument("--queries", type=int, default=40, help="queries per kind")
+    parser.add_argument("--seed", type=int, default=20261125)
+    options = parser.parse_args()
+
+    rng = random.Random(options.seed)
+    suppliers = make_suppliers(rng, options.suppliers)
+    reviews = list(make_reviews(rng, suppliers, options.reviews))
+    print(f"Data: {len(suppliers):,} suppliers, {len(reviews):,} reviews (seed {options.seed})")
+
+    with tempfile.TemporaryDirectory(prefix="parley-bench-") as scratch:
+        base = Path(scratch) / "search"
+        build_whoosh(base, suppliers, reviews)
+        db = build_fts5(Path(scratch) / "fts.db", suppliers, reviews)
+        vocabulary = NOUNS + VERBS + ADJECTIVES
+        print(
+            f"\n{'query':<26}{'Whoosh p50':>11}{'p95':>9}{'FTS5 p50':>11}{'p95':>9}"
+            f"{'ratio p95':>11}"
+        )
+        for size in (1, 2, 3):
+            for facet in (False, True):
+                whoosh_ms: list[float] = []
+                fts_ms: list[float] = []
+                for _ in range(options.queries):
+                    words = rng.sample(vocabulary, size)
+                    sector = rng.choice(list(SECTORS)) if facet else None
+                    request = SearchRequest(
+                        text=" ".join(words), filters={"sector": sector} if sector else {}
+                    )
+                    timed(lambda r=request: index.search(base, r), whoosh_ms)
+                    timed(lambda w=words, s=sector: fts5_search(db, w, s), fts_ms)
+                label = f"{size}-word{' + sector facet' if facet else ''}"
+                w50, w95 = percentile(whoosh_ms, 50), percentile(whoosh_ms, 95)
+                f50, f95 = percentile(fts_ms, 50), percentile(fts_ms, 95)
+                print(
+                    f"{label:<26}{w50:>9.1f}ms{w95:>7.1f}ms{f50:>9.1f}ms{f95:>7.1f}ms"
+                    f"{w95 / max(f95, 0.001):>10.1f}x"
+                )
+        db.close()
+    print(
+        "\nWhoosh timings include opening the index, facet counts, highlights and the"
+        " spelling check, as on the search page; target: 2-word p95 < 50 ms at 100,000 reviews."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""`flask search ...`: rebuild the index, drain the outbox, report its state."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from vrm.db import get_db
+from vrm.search import index, outbox, rebuild
+from vrm.search.location import index_dir
+
+
+@click.group("search")
+def search_group() -> None:
+    """Full-text search index (Whoosh)."""
+
+
+@search_group.command("reindex")
+def reindex() -> None:
+    """Rebuild the index from the database into a fresh directory and swap it in."""
+    factory = get_db().session_factory
+    base = index_dir(current_app)
+    total = rebuild.expected_documents(factory)
+    try:
+        with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
+            report = rebuild.rebuild(factory, base, progress=bar.update)
+    except rebuild.RebuildRunning as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Indexed {report.documents} documents in {report.seconds:.1f}s into {base / report.name};"
+        f" replayed {report.replayed} changes made meanwhile."
+    )
+
+
+@search_group.command("sync")
+def sync() -> None:
+    """Apply waiting changes (the outbox) to the index; safe to run from cron."""
+    report = outbox.drain(get_db().session_factory, index_dir(current_app), timeout=30.0)
+    if report.unavailable:
+        raise click.ClickException(f"No usable search index. Run `{index.REINDEX_COMMAND}`.")
+    message = f"Applied {report.applied} changes; {report.pending} waiting."
+    if report.locked:
+        message += " The index was busy; run again shortly."
+    click.echo(message)

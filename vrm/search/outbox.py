@@ -1,0 +1,147 @@
+"""The outbox: rows written with the change, drained into Whoosh after the commit.
+
+Why an outbox: Whoosh allows one writer at a time, and several workers (or hosts sharing
+the index directory) write. A request never waits for, or sees, Whoosh's lock: its change
+and its outbox row commit together in the database; then one short-lived writer drains
+whatever is waiting. A drainer that cannot get the lock within a moment leaves the rows
+for the next drain (the next write anywhere, or `flask search sync`). Rows are deleted
+only after the Whoosh commit, and each is replayed from the current database state, so
+replaying one twice is harmless and an update is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from vrm.search import index, sources
+from vrm.search.documents import doc_key
+from vrm.search.models import SearchOutbox
+
+log = logging.getLogger(__name__)
+
+DIRTY = "vrm.search.dirty"
+"""session.info flag: this transaction wrote outbox rows, so drain after its commit."""
+
+BATCH = 500
+MARKER_STALE_AFTER = 6 * 60 * 60
+
+
+def enqueue(session: Session, doc_type: str, doc_id: int, action: str = "upsert") -> None:
+    """Record, in the caller's transaction, that a document must be re-read."""
+    session.add(SearchOutbox(doc_type=doc_type, doc_id=doc_id, action=action))
+    session.info[DIRTY] = True
+
+
+@dataclass(frozen=True)
+class DrainReport:
+    applied: int
+    pending: int
+    locked: bool = False
+    unavailable: bool = False
+
+
+def rebuild_running(base: Path) -> bool:
+    marker = base / index.REBUILD_MARKER
+    try:
+        age = time.time() - marker.stat().st_mtime
+    except OSError:
+        return False
+    return age < MARKER_STALE_AFTER
+
+
+def drain(
+    session_factory: Callable[[], Session],
+    base: Path,
+    *,
+    timeout: float = index.WRITE_TIMEOUT,
+    rounds: int = 20,
+) -> DrainReport:
+    """Apply waiting outbox rows to the live index; never raises a lock error."""
+    try:
+        ix = index.open_index(base)
+    except index.SearchUnavailable as exc:
+        log.warning(
+            "search index unavailable, outbox kept: %s. Run `%s`.", exc, index.REINDEX_COMMAND
+        )
+        return DrainReport(0, _pending(session_factory), unavailable=True)
+    applied = 0
+    for _ in range(rounds):
+        # The Whoosh lock first, then read: a drainer never writes a state older than
+        # one another drainer has already written.
+        writer = index.open_writer(ix, timeout=timeout)
+        if writer is None:
+            waiting = _pending(session_factory)
+            log.info("search index busy; %d outbox rows left for the next drain", waiting)
+            return DrainReport(applied, waiting, locked=True)
+        with session_factory() as session:
+            rows = session.scalars(
+                select(SearchOutbox).order_by(SearchOutbox.id).limit(BATCH)
+            ).all()
+            ids = [row.id for row in rows]
+            upserts, deletes = _documents(session, rows)
+            # End the read before writing: SQLite cannot turn a read into a write
+            # while another process writes.
+            session.rollback()
+        if not ids:
+            writer.cancel()
+            return DrainReport(applied, 0)
+        index.write(writer, upserts.values(), deletes)
+        if rebuild_running(base) or _swapped(base, ix):
+            # A rebuild is reading the database, or has just swapped in a new index:
+            # keep the rows so they are replayed into the index that is live.
+            return DrainReport(applied + len(ids), len(ids))
+        if not _forget(session_factory, ids):
+            return DrainReport(applied + len(ids), len(ids))
+        applied += len(ids)
+    return DrainReport(applied, _pending(session_factory))
+
+
+def _forget(session_factory: Callable[[], Session], ids: list[int]) -> bool:
+    """Delete applied rows; if the database is too busy, they are replayed later."""
+    try:
+        with session_factory() as session:
+            session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids)))
+            session.commit()
+    except OperationalError as exc:
+        log.info("outbox rows applied but not yet deleted (%s); they will be replayed", exc)
+        return False
+    return True
+
+
+def _swapped(base: Path, ix: object) -> bool:
+    try:
+        return index.live_path(base) != Path(ix.storage.folder)  # type: ignore[attr-defined]
+    except index.SearchUnavailable:
+        return True
+
+
+def _documents(
+    session: Session, rows: list[SearchOutbox]
+) -> tuple[dict[str, dict[str, object]], set[str]]:
+    upserts: dict[str, dict[str, object]] = {}
+    deletes: set[str] = set()
+    for doc_type, doc_id in dict.fromkeys((r.doc_type, r.doc_id) for r in rows):
+        key = doc_key(doc_type, doc_id)
+        # The current state decides, whatever the row's action said: one visibility rule.
+        if doc_type == "supplier":
+            document = sources.supplier_document_for(session, doc_id)
+        else:
+            document = sources.review_document_for(session, doc_id)
+        if document is None:
+            deletes.add(key)
+        else:
+            upserts[key] = document
+    return upserts, deletes
+
+
+def _pending(session_factory: Callable[[], Session]) -> int:
+    with session_factory() as session:
+        return int(session.scalar(select(func.count()).select_from(SearchOutbox)) or 0)

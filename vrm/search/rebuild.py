@@ -1,0 +1,69 @@
+"""Rebuilding the index from the database into a fresh directory, then swapping it in.
+
+Searches keep using the old index until the pointer file is replaced (atomically). While
+the rebuild runs, drains still update the old index but keep their outbox rows; after
+the swap those rows are replayed into the new index, so nothing committed meanwhile is
+lost.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from vrm.search import index, outbox, sources
+
+
+class RebuildRunning(Exception):
+    """Another rebuild holds the marker file."""
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    name: str
+    documents: int
+    seconds: float
+    replayed: int
+
+
+def expected_documents(session_factory: Callable[[], Session]) -> int:
+    with session_factory() as session:
+        return sources.count_documents(session)
+
+
+def _counted(
+    documents: Iterable[dict[str, object]], progress: Callable[[int], None] | None
+) -> Iterator[dict[str, object]]:
+    for document in documents:
+        yield document
+        if progress is not None:
+            progress(1)
+
+
+def rebuild(
+    session_factory: Callable[[], Session],
+    base: Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> RebuildReport:
+    """Build a new index from the database and make it live."""
+    base.mkdir(parents=True, exist_ok=True)
+    marker = base / index.REBUILD_MARKER
+    if outbox.rebuild_running(base):
+        raise RebuildRunning(f"{marker} exists: another rebuild is running (or crashed; delete it)")
+    marker.write_text(f"{os.getpid()} {time.time()}\n")
+    started = time.monotonic()
+    try:
+        name, ix = index.create_fresh(base)
+        with session_factory() as session:
+            count = index.bulk_load(ix, _counted(sources.all_documents(session), progress))
+        index.swap(base, name)
+    finally:
+        marker.unlink(missing_ok=True)
+    report = outbox.drain(session_factory, base, timeout=30.0)
+    return RebuildReport(name, count, time.monotonic() - started, report.applied)

@@ -1,0 +1,59 @@
+"""The Whoosh schema: one index holding suppliers and reviews.
+
+Text fields are stemmed (so "complaints" finds "complaint"); the name weighs most. Facets
+and sorts use column-stored (``sortable``) ID/NUMERIC/DATETIME fields. ``spell`` keeps the
+unstemmed words for "Did you mean", ``suggest`` the lower-cased words of supplier names
+for prefix suggestions.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+
+SUPPLIER_FIELDS = {
+    "name": 6.0,
+    "aliases": 4.0,
+    "sector_text": 1.5,
+    "area_text": 1.5,
+    "domain": 2.0,
+    "description": 1.0,
+}
+REVIEW_FIELDS = {"title": 2.0, "body": 1.0, "supplier_text": 1.5}
+TEXT_FIELDS = {**SUPPLIER_FIELDS, **REVIEW_FIELDS}
+FACETS = ("kind", "sector", "area", "rating_band")
+
+
+def build_schema() -> Schema:
+    stem = StemmingAnalyzer()
+    words = StandardAnalyzer(stoplist=None)
+    return Schema(
+        key=ID(unique=True, stored=True),
+        doc_type=ID(stored=True, sortable=True),
+        doc_id=NUMERIC(stored=True),
+        # Searchable text, stored where snippets are shown from it.
+        name=TEXT(analyzer=stem, stored=True, field_boost=SUPPLIER_FIELDS["name"]),
+        aliases=TEXT(analyzer=stem, stored=True, field_boost=SUPPLIER_FIELDS["aliases"]),
+        sector_text=TEXT(analyzer=stem, field_boost=SUPPLIER_FIELDS["sector_text"]),
+        area_text=TEXT(analyzer=stem, field_boost=SUPPLIER_FIELDS["area_text"]),
+        domain=TEXT(analyzer=words, stored=True, field_boost=SUPPLIER_FIELDS["domain"]),
+        description=TEXT(analyzer=stem, stored=True),
+        title=TEXT(analyzer=stem, stored=True, field_boost=REVIEW_FIELDS["title"]),
+        body=TEXT(analyzer=stem, stored=True),
+        supplier_text=TEXT(analyzer=stem, field_boost=REVIEW_FIELDS["supplier_text"]),
+        suggest=TEXT(analyzer=words, phrase=False),
+        spell=TEXT(analyzer=words, phrase=False),
+        # Shown in results without a database round trip.
+        supplier_id=NUMERIC(stored=True),
+        supplier_slug=STORED(),
+        supplier_name=STORED(),
+        rating=STORED(),
+        # Facets and sorting.
+        kind=ID(stored=True, sortable=True),
+        sector=ID(stored=True, sortable=True),
+        area=ID(stored=True, sortable=True),
+        rating_band=ID(stored=True, sortable=True),
+        created_at=DATETIME(stored=True, sortable=True),
+        # Milli-points: a sortable float NUMERIC fails in Whoosh (both 2.7.4 and -reloaded).
+        reputation=NUMERIC(int, bits=64, stored=True, sortable=True, default=0),
+    )

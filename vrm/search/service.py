@@ -1,0 +1,56 @@
+"""Searching, for the page and the API: Whoosh finds, the database confirms.
+
+Each hit on the page is checked against the one visibility rule before it is shown, so a
+withdrawn or hidden review is gone from results the moment its change commits, even if
+the index has not caught up yet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from vrm.search import index, sources
+from vrm.search.index import SearchRequest, SearchResults, SearchUnavailable
+
+log = logging.getLogger(__name__)
+
+__all__ = ["SearchUnavailable", "run_search", "suggest_names"]
+
+_warned: set[str] = set()
+
+
+def _unavailable(base: Path, exc: SearchUnavailable) -> SearchUnavailable:
+    # Say once per process and directory what to run, not on every request.
+    if str(base) not in _warned:
+        _warned.add(str(base))
+        log.error("search is unavailable: %s. Run `%s` to rebuild it.", exc, index.REINDEX_COMMAND)
+    return exc
+
+
+def run_search(session: Session, base: Path, request: SearchRequest) -> SearchResults:
+    """Search the index; raises SearchUnavailable when it is missing or damaged."""
+    try:
+        results = index.search(base, request)
+    except SearchUnavailable as exc:
+        raise _unavailable(base, exc) from exc
+    _warned.discard(str(base))
+    visible: set[tuple[str, int]] = set()
+    for doc_type in ("supplier", "review"):
+        ids = [h.doc_id for h in results.hits if h.doc_type == doc_type]
+        visible |= {(doc_type, i) for i in sources.public_keys(session, doc_type, ids)}
+    hits = [h for h in results.hits if (h.doc_type, h.doc_id) in visible]
+    hidden = len(results.hits) - len(hits)
+    return dataclasses.replace(results, hits=hits, total=max(0, results.total - hidden))
+
+
+def suggest_names(base: Path, prefix: str) -> list[str]:
+    """Supplier names for the search box; an unavailable index suggests nothing."""
+    try:
+        return index.suggest(base, prefix[:100])
+    except SearchUnavailable as exc:
+        _unavailable(base, exc)
+        return []
