@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.support.oidc_provider import OidcProvider, complete_login
 from vrm import create_app
-from vrm.db import get_db
+from vrm.db import get_db, read_only
 from vrm.schema import alembic_config
 from vrm.settings import Settings, parse_providers
 
@@ -174,7 +174,11 @@ def build_app(tmp_path: Path) -> Iterator[Any]:
 def db_session(app: Flask) -> Iterator[Session]:
     """One transaction per test, rolled back after; the app's commits release savepoints."""
     database = get_db(app)
+    # Deferred on SQLite: the test's transaction takes the write lock only when it
+    # writes, so reads from other connections (the schema check) are not blocked.
     connection = database.engine.connect()
+    deferred = read_only(connection)
+    deferred.__enter__()
     transaction = connection.begin()
     original = database.session_factory
     database.session_factory = sessionmaker(
@@ -187,6 +191,7 @@ def db_session(app: Flask) -> Iterator[Session]:
         session.close()
         database.session_factory = original
         transaction.rollback()
+        deferred.__exit__(None, None, None)
         connection.close()
 
 

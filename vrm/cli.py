@@ -65,6 +65,7 @@ def demo_seed(issuer: str, register_path: str | None) -> None:
 def init_app(app: Flask) -> None:
     from vrm.notifications import cli as notifications_cli
     from vrm.reputation.cli import reputation_group
+    from vrm.search.cli import search_group
     from vrm.terms.cli import terms_group
 
     app.cli.add_command(db_group)
@@ -72,4 +73,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(suppliers_group)
     app.cli.add_command(terms_group)
     app.cli.add_command(reputation_group)
+    app.cli.add_command(search_group)
     notifications_cli.init_app(app)

@@ -8,6 +8,8 @@ release a savepoint.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -77,9 +79,27 @@ def _tune_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    # IMMEDIATE takes the write lock up front: a deferred transaction that reads and
+    # then writes fails at once with "database is locked" when another process
+    # writes meanwhile, whereas IMMEDIATE waits (busy_timeout). Connections known to
+    # only read (see read_only()) begin deferred and never wait for writers.
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN" if conn.info.get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "parley_read_only"
+
+
+@contextmanager
+def read_only(connection: sa.Connection) -> Iterator[sa.Connection]:
+    """Within this block, SQLite begins the connection's transactions without the write
+    lock. The mark lives on the pooled DBAPI connection, so it is removed on leaving."""
+    connection.info[READ_ONLY] = True
+    try:
+        yield connection
+    finally:
+        connection.info.pop(READ_ONLY, None)
 
 
 class Database:

@@ -9,7 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app, request
 
-from vrm.db import get_db
+from vrm.db import get_db, read_only
 from vrm.errors import error_page, problem, wants_problem_json
 from vrm.settings import PROJECT_ROOT
 
@@ -33,7 +33,7 @@ def schema_problem(app: Flask | None = None) -> str | None:
     app = app or current_app
     if app.extensions.get("vrm.schema_ok"):
         return None
-    with get_db(app).engine.connect() as connection:
+    with get_db(app).engine.connect() as connection, read_only(connection):
         current = set(MigrationContext.configure(connection).get_current_heads())
     if current == head_revisions():
         app.extensions["vrm.schema_ok"] = True

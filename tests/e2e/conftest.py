@@ -1,8 +1,9 @@
 """Browser tests: a live Parley on a real port, driven by headless Chromium.
 
-The live server is a separate app instance over the same migrated database as the
-other tests, but without the per-test savepoint: what a browser test does is
-really committed. Browser tests therefore use unique logins and handles.
+The live server is a separate app instance without the per-test savepoint: what a
+browser test does is really committed. So browser tests get a database of their own
+(a separate SQLite file, or a schema of their own on PostgreSQL) and never leave data
+behind for the other tests; within it they still use unique logins and handles.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
 from joserfc.jwk import RSAKey
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -22,6 +25,8 @@ from tests.conftest import make_settings, provider_config
 from tests.support.browser import CHROMIUM_ARGS, NetworkRecorder, find_chromium
 from tests.support.oidc_provider import OidcProvider
 from vrm import create_app
+from vrm.db import get_db
+from vrm.schema import alembic_config
 from vrm.settings import parse_providers
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -43,6 +48,27 @@ class LiveServer:
     def origins(self) -> frozenset[str]:
         """Everything a browser test may talk to: Parley and its OpenID provider."""
         return frozenset({self.url, self.provider_url})
+
+
+E2E_SCHEMA = "e2e"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Overrides the suite's database for browser tests: one of their own, migrated."""
+    base = os.environ.get("PARLEY_TEST_DATABASE_URL")
+    if base:
+        engine = sa.create_engine(base)
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {E2E_SCHEMA} CASCADE"))
+            connection.execute(sa.text(f"CREATE SCHEMA {E2E_SCHEMA}"))
+        engine.dispose()
+        separator = "&" if "?" in base else "?"
+        url = f"{base}{separator}options=-csearch_path%3D{E2E_SCHEMA}"
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'parley.db'}"
+    command.upgrade(alembic_config(url), "heads")
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +95,7 @@ def live_server(
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        get_db(app).engine.dispose()
 
 
 @pytest.fixture(scope="session")
