@@ -1,7 +1,7 @@
 """search outbox
 
 Revision ID: 0c9ee7100ce6
-Revises: 9192696c0f63
+Revises: db705c161d9d
 Create Date: 2026-11-25 14:38:43.087996
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import vrm.db
 
 revision: str = "0c9ee7100ce6"
-down_revision: str | None = "9192696c0f63"
+down_revision: str | None = "db705c161d9d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

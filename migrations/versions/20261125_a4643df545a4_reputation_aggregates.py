@@ -1,7 +1,7 @@
 """reputation aggregates: decayed rating sums, stats, monthly series, per-review entries
 
 Revision ID: a4643df545a4
-Revises: 9192696c0f63
+Revises: 0c9ee7100ce6
 Create Date: 2026-11-25 14:40:27.111007
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a4643df545a4"
-down_revision: str | None = "9192696c0f63"
+down_revision: str | None = "0c9ee7100ce6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
