@@ -6,5 +6,8 @@ def import_all_models() -> None:
     import vrm.identity.models
     import vrm.members.models
     import vrm.notifications.models
+    import vrm.reputation.models
     import vrm.reviews.models
-    import vrm.suppliers.models  # noqa: F401
+    import vrm.search.models
+    import vrm.suppliers.models
+    import vrm.terms.models  # noqa: F401
