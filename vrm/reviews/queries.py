@@ -1,17 +1,230 @@
-"""Read-side queries for reviews (stub: the reviews feature fills this in)."""
+"""Read-side queries for reviews. ``public_reviews`` is the one place that decides which
+reviews the public may see; every page, feed, export and API of reviews starts from it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
+from vrm.members.models import Member
+from vrm.reviews.models import HelpfulVote, Review
 from vrm.suppliers.models import Supplier
+
+PER_PAGE = 10
+SORTS = {
+    "newest": (Review.created_at.desc(), Review.id.desc()),
+    "oldest": (Review.created_at.asc(), Review.id.asc()),
+    "helpful": (Review.helpful_count.desc(), Review.created_at.desc(), Review.id.desc()),
+}
+SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "helpful": "Most helpful"}
+ANSWERED = {"yes": Review.first_answer_at.is_not(None), "no": Review.first_answer_at.is_(None)}
+
+
+def public_review_clause() -> ColumnElement[bool]:
+    """The condition for a public review; needs Supplier joined (public_reviews does it)."""
+    return and_(
+        Review.status == "live",
+        Review.visibility == "public",
+        Supplier.visibility == "public",
+        Supplier.merged_into_id.is_(None),
+    )
+
+
+def public_reviews(session: Session | None = None) -> Select[tuple[Review]]:
+    """SELECT of every public review: live, not hidden, of a public supplier.
+
+    ``session`` is accepted so callers read uniformly; the select itself needs none.
+    """
+    return select(Review).join(Review.supplier).where(public_review_clause())
+
+
+def live_review_by(session: Session, author_id: int, supplier_id: int) -> Review | None:
+    """The member's live review of a supplier, public or hidden, if any."""
+    return session.scalar(
+        select(Review).where(
+            Review.author_id == author_id,
+            Review.supplier_id == supplier_id,
+            Review.status == "live",
+        )
+    )
+
+
+def get_public_review(session: Session, review_id: int) -> Review | None:
+    return session.scalar(public_reviews(session).where(Review.id == review_id))
+
+
+def is_public_review(review: Review) -> bool:
+    """The same rule as public_reviews, for a review already loaded."""
+    return review.is_public and review.supplier.is_public
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    """One page of results, shaped for the pagination macro."""
+
+    items: Sequence[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> Page:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+def positive_int(raw: Any, default: int, *, maximum: int | None = None) -> int | None:
+    """Parse a query-string number; None when it is not a positive integer."""
+    if raw is None or raw == "":
+        return default
+    text = str(raw).strip()
+    if not text.isdigit() or int(text) < 1 or (maximum is not None and int(text) > maximum):
+        return None
+    return int(text)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewFilters:
+    """The list's filters; bad values fall back to the defaults, never to an error."""
+
+    stars: int | None = None
+    answered: str | None = None
+    sort: str = "newest"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> ReviewFilters:
+        stars = args.get("stars", "")
+        answered = args.get("answered", "")
+        sort = args.get("sort", "")
+        return cls(
+            stars=int(stars) if stars in {"1", "2", "3", "4", "5"} else None,
+            answered=answered if answered in ANSWERED else None,
+            sort=sort if sort in SORTS else "newest",
+            page=positive_int(args.get("page"), 1) or 1,
+        )
+
+    def url_args(self) -> dict[str, Any]:
+        """The non-default filters, to carry into pagination links."""
+        chosen = {"stars": self.stars, "answered": self.answered}
+        chosen["sort"] = None if self.sort == "newest" else self.sort
+        return {key: value for key, value in chosen.items() if value is not None}
+
+
+def filtered_reviews(
+    session: Session, supplier: Supplier, *, stars: int | None, answered: str | None, sort: str
+) -> Select[tuple[Review]]:
+    query = public_reviews(session).where(Review.supplier_id == supplier.id)
+    if stars is not None:
+        query = query.where(Review.rating == stars)
+    if answered is not None:
+        query = query.where(ANSWERED[answered])
+    return query.order_by(*SORTS[sort])
+
+
+def filter_counts(session: Session, supplier: Supplier) -> dict[str, Any]:
+    """How many public reviews each filter choice would show."""
+    base = public_reviews(session).where(Review.supplier_id == supplier.id).subquery()
+    rows = session.execute(select(base.c.rating, func.count()).group_by(base.c.rating))
+    by_stars: dict[int, int] = {rating: number for rating, number in rows}
+    answered = session.scalar(
+        select(func.count()).select_from(base).where(base.c.first_answer_at.is_not(None))
+    )
+    total = sum(by_stars.values())
+    return {
+        "total": total,
+        "stars": {n: by_stars.get(n, 0) for n in range(5, 0, -1)},
+        "answered": {"yes": answered or 0, "no": total - (answered or 0)},
+    }
+
+
+def helpful_votes_of(session: Session, viewer: Any, reviews: Sequence[Review]) -> set[int]:
+    """Ids among these reviews that the viewer already marked helpful."""
+    if not getattr(viewer, "is_authenticated", False) or not reviews:
+        return set()
+    return set(
+        session.scalars(
+            select(HelpfulVote.review_id).where(
+                HelpfulVote.member_id == viewer.id,
+                HelpfulVote.review_id.in_([review.id for review in reviews]),
+            )
+        )
+    )
+
+
+def cards_context(session: Session, reviews: Sequence[Review], viewer: Any) -> dict[str, Any]:
+    """What templates/reviews/_review.html needs beside the reviews themselves."""
+    # Imported here: thread.py (the answers feature) may import from this module.
+    from vrm.reviews.thread import thread_context
+
+    return {
+        "threads": thread_context(session, reviews, viewer),
+        "voted_ids": helpful_votes_of(session, viewer, reviews),
+        "viewer_id": viewer.id if getattr(viewer, "is_authenticated", False) else None,
+    }
 
 
 def supplier_reviews_context(
     session: Session, supplier: Supplier, args: Mapping[str, str], viewer: Any
 ) -> dict[str, Any]:
     """Context for templates/reviews/_supplier_reviews.html on the supplier page."""
-    return {}
+    filters = ReviewFilters.from_args(args)
+    query = filtered_reviews(
+        session, supplier, stars=filters.stars, answered=filters.answered, sort=filters.sort
+    )
+    page = paginate(session, query, filters.page, PER_PAGE)
+    if filters.page > page.pages:  # past the end: show the last page rather than nothing
+        page = paginate(session, query, page.pages, PER_PAGE)
+    viewer_review = None
+    if getattr(viewer, "is_authenticated", False):
+        viewer_review = live_review_by(session, viewer.id, supplier.id)
+    # Keys are prefixed: the supplier page merges this with other features' contexts.
+    return {
+        "reviews": page.items,
+        "review_page": page,
+        "review_filters": filters,
+        "review_filter_args": filters.url_args(),
+        "review_counts": filter_counts(session, supplier),
+        "review_sort_labels": SORT_LABELS,
+        "viewer_review": viewer_review,
+        **cards_context(session, page.items, viewer),
+    }
+
+
+def member_by_handle(session: Session, handle: str) -> Member | None:
+    return session.scalar(select(Member).where(Member.handle == handle.lower()))
+
+
+def member_public_reviews(session: Session, member: Member, page: int) -> Page:
+    query = (
+        public_reviews(session)
+        .where(Review.author_id == member.id)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+    )
+    return paginate(session, query, page, PER_PAGE)
