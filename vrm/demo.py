@@ -231,6 +231,12 @@ def seed_terms_demo(session: Session, issuer: str) -> int:
     return seed_terms(session, issuer)
 
 
+def seed_reviews_demo(session: Session, issuer: str) -> int:
+    from vrm.reviews.demo import seed_reviews_demo as seed_reviews
+
+    return seed_reviews(session, issuer)
+
+
 def seed(session: Session, *, issuer: str, register_path: str | Path | None = None) -> int:
     """Create what is missing; running it twice creates nothing the second time."""
     created = 0
@@ -250,6 +256,7 @@ def seed(session: Session, *, issuer: str, register_path: str | Path | None = No
     if register_path is not None:
         created += import_register(session, register_path).created
     created += seed_terms_demo(session, issuer)
+    created += seed_reviews_demo(session, issuer)
     return created
 
 

@@ -70,6 +70,10 @@ def on_review_withdrawn(review: Any, *, session: Session, **_: Any) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    # SQLAlchemy also emits after_commit when a SAVEPOINT (begin_nested) is released;
+    # the outer transaction still holds the write lock then, so wait for its commit.
+    if session.get_nested_transaction() is not None:
+        return
     if not session.info.pop(DIRTY, False) or not has_app_context():
         return
     from vrm.db import get_db
