@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import AuthActions
@@ -58,3 +59,35 @@ def test_email_kept_only_when_member_opts_in(auth: AuthActions, db_session) -> N
     )
     member = db_session.scalar(select(Member).where(Member.handle == "fay"))
     assert member.email == "fay@example.org"
+
+
+def test_sign_in_returns_to_the_page_that_asked(auth: AuthActions) -> None:
+    auth.sign_up("nora")
+    auth.sign_out()
+    asked = auth.client.get("/account")
+    assert asked.headers["Location"] == "/sign-in?next=%2Faccount"
+    page = auth.client.get(asked.headers["Location"]).get_data(as_text=True)
+    assert 'name="next" value="/account"' in page
+    from tests.conftest import csrf_from
+    from tests.support.oidc_provider import complete_login
+
+    started = auth.client.post(
+        "/sign-in/provider/basic", data={"csrf_token": csrf_from(page), "next": "/account"}
+    )
+    answer = auth.return_from(complete_login(started.headers["Location"], "nora"))
+    assert answer.headers["Location"] == "/account"
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x"]
+)
+def test_sign_in_never_returns_to_another_site(auth: AuthActions, target: str) -> None:
+    auth.sign_up("otto")
+    auth.sign_out()
+    started = auth.client.post(
+        "/sign-in/provider/basic", data={"csrf_token": auth.csrf(), "next": target}
+    )
+    from tests.support.oidc_provider import complete_login
+
+    answer = auth.return_from(complete_login(started.headers["Location"], "otto"))
+    assert answer.headers["Location"] == "/"

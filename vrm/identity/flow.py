@@ -49,6 +49,7 @@ class PendingSignIn:
     started_at: float
     intent: str = "sign_in"  # or "link"
     provider_id: str | None = None
+    next_path: str | None = None  # where to land afterwards (a local path only)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -82,6 +83,7 @@ def begin(
     now: dt.datetime,
     intent: str = "sign_in",
     provider_id: str | None = None,
+    next_path: str | None = None,
 ) -> tuple[str, PendingSignIn]:
     """Return the provider URL to send the person to, and what to remember meanwhile."""
     if metadata.code_challenge_methods and "S256" not in metadata.code_challenge_methods:
@@ -111,8 +113,18 @@ def begin(
         started_at=now.timestamp(),
         intent=intent,
         provider_id=provider_id,
+        next_path=safe_next_path(next_path),
     )
     return url, pending
+
+
+def safe_next_path(candidate: str | None) -> str | None:
+    """A path on this site to return to, or None: never another origin (open redirect)."""
+    if not candidate or not candidate.startswith("/") or candidate.startswith("//"):
+        return None
+    if "\\" in candidate or any(ord(c) < 32 for c in candidate) or len(candidate) > 500:
+        return None
+    return candidate
 
 
 def complete(

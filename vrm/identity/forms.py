@@ -11,10 +11,12 @@ class EmptyForm(FlaskForm):
 
 class ProviderForm(FlaskForm):
     intent = HiddenField(default="sign_in")
+    next = HiddenField()
 
 
 class IdentifierForm(FlaskForm):
     intent = HiddenField(default="sign_in")
+    next = HiddenField()
     identifier = StringField(
         "Your provider's address, or your user@host",
         validators=[DataRequired(message="Type an address or user@host."), Length(max=300)],

@@ -31,7 +31,7 @@ def pop_pending(state: str) -> PendingSignIn | None:
     return PendingSignIn.from_dict(data) if data else None
 
 
-def remember_newcomer(verified: VerifiedSignIn) -> None:
+def remember_newcomer(verified: VerifiedSignIn, next_path: str | None = None) -> None:
     """Hold an identity that has no member yet, until the person chooses a handle."""
     email = verified.claims.get("email") if verified.claims.get("email_verified") else None
     session["oidc_newcomer"] = {
@@ -40,6 +40,7 @@ def remember_newcomer(verified: VerifiedSignIn) -> None:
         "email": email,
         "suggested_handle": _suggest(verified),
         "provider": _provider_marker(verified),
+        "next_path": next_path,
     }
 
 

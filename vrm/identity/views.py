@@ -43,6 +43,7 @@ def _render_sign_in(form: IdentifierForm | None = None, status: int = 200) -> tu
         identifier_form=form or IdentifierForm(),
         provider_form=ProviderForm(),
         linking=False,
+        next_path=flow.safe_next_path(request.values.get("next")),
     ), status
 
 
@@ -63,7 +64,11 @@ def start_with_provider(provider_id: str) -> Response:
     provider = providers.configured(settings, provider_id)
     metadata = discovery.discover(guarded_session(settings.allow_loopback_issuers), provider.issuer)
     return _send_to_provider(
-        metadata, ClientCredentials.from_config(provider), _intent(form), provider.id
+        metadata,
+        ClientCredentials.from_config(provider),
+        _intent(form),
+        provider.id,
+        form.next.data,
     )
 
 
@@ -92,10 +97,12 @@ def start_with_identifier() -> Response | tuple[str, int]:
             return redirect(url_for("members.account"))
         return _render_sign_in(form, error.status)
     session.commit()
-    return _send_to_provider(metadata, credentials, _intent(form), provider_id)
+    return _send_to_provider(metadata, credentials, _intent(form), provider_id, form.next.data)
 
 
-def _send_to_provider(metadata, credentials, intent: str, provider_id: str | None) -> Response:  # type: ignore[no-untyped-def]
+def _send_to_provider(  # type: ignore[no-untyped-def]
+    metadata, credentials, intent: str, provider_id: str | None, next_path: str | None = None
+) -> Response:
     url, pending = flow.begin(
         metadata,
         credentials,
@@ -103,6 +110,7 @@ def _send_to_provider(metadata, credentials, intent: str, provider_id: str | Non
         now=now(),
         intent=intent,
         provider_id=provider_id,
+        next_path=next_path,
     )
     session_state.remember_pending(pending)
     return redirect(url, code=303)
@@ -139,12 +147,12 @@ def callback() -> Response:
     member = members.find_by_identity(session, verified.issuer, verified.subject)
     if member is None:
         session.rollback()
-        session_state.remember_newcomer(verified)
+        session_state.remember_newcomer(verified, pending.next_path)
         return redirect(url_for("identity.welcome"))
     session.commit()
     _start_member_session(member, verified)
     flash(f"Welcome back, {member.handle}.", "success")
-    return redirect(url_for("main.index"))
+    return redirect(pending.next_path or url_for("main.index"))
 
 
 def _link(verified: flow.VerifiedSignIn) -> Response:
@@ -203,7 +211,7 @@ def welcome() -> Response | tuple[str, int]:
             )
             _start_member_session(member, verified)
             flash(f"Welcome to Parley, {member.handle}.", "success")
-            return redirect(url_for("main.index"))
+            return redirect(newcomer.get("next_path") or url_for("main.index"))
     if form.is_submitted():
         status = 400
     return render_template("identity/welcome.html", form=form, email=newcomer.get("email")), status
