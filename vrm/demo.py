@@ -21,7 +21,8 @@ from vrm.suppliers.models import Supplier
 from vrm.suppliers.naming import slugify
 from vrm.suppliers.service import create_supplier
 
-DEMO_MEMBERS = ("alice", "bob", "carol")
+DEMO_MEMBERS = ("alice", "bob", "carol", "mia")
+DEMO_MODERATORS = ("mia",)  # so a newcomer can try merging, removing and approving claims
 REGISTER_FILE = "uk_local_authorities.csv"
 
 
@@ -252,6 +253,8 @@ def seed(session: Session, *, issuer: str, register_path: str | Path | None = No
                 # Seeded before under another demo issuer (another port): link this one.
                 link_identity(session, member, issuer=issuer, subject=handle)
             created += 1
+    for handle in DEMO_MODERATORS:
+        session.scalar(select(Member).where(Member.handle == handle)).role = "moderator"
     created += _seed_suppliers(session)
     if register_path is not None:
         created += import_register(session, register_path).created
