@@ -166,8 +166,8 @@ cat >&2 <<EOF
   │ Parley is running:  $APP_URL
   │
   │ Sign in: press 'Sign in with Demo provider', type any name and any password.
-  │   alice and bob have reviews and published terms; carol represents Octopus
-  │   Energy (answers, accepts terms); mia is a moderator; a new name makes a
+  │   alice and bob have reviews and published terms; carol represents BT
+  │   (answers reviews, accepts terms); mia is a moderator; a new name makes a
   │   new member.
   │ Or type  anyone@127.0.0.1:$OP_PORT  /  $ISSUER  in 'your own provider'.
   │

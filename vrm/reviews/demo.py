@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from vrm import clock
 from vrm.members.models import Identity, Member
 from vrm.members.service import create_member
-from vrm.representatives.policies import is_verified_representative
+from vrm.representatives.policies import is_verified_representative, represented_supplier_ids
 from vrm.reviews import thread
 from vrm.reviews.drafts import ReviewDraft
 from vrm.reviews.models import Review
@@ -98,10 +98,12 @@ def _draft(stars: int, n: int, when: dt.datetime) -> ReviewDraft:
 
 
 def _conversations(session: Session, issuer: str, today: dt.datetime) -> int:
-    """carol answers for the supplier she represents; one reviewer replies and is satisfied."""
+    """carol answers for the supplier she represents (the terms demo made her its
+    representative); one reviewer replies and is satisfied."""
     carol = _member(session, issuer, "carol")
-    supplier = _supplier(session, "octopus-energy")
-    if supplier is None or not is_verified_representative(session, carol.id, supplier.id):
+    represented = sorted(represented_supplier_ids(session, carol.id))
+    supplier = session.get(Supplier, represented[0]) if represented else None
+    if supplier is None:
         return 0
     written = 0
     for index, review in enumerate(
