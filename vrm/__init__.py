@@ -72,6 +72,15 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     def _template_helpers() -> dict[str, object]:
         return {"has_endpoint": lambda name: name in app.view_functions}
 
+    @app.template_filter("days_as_duration")
+    def _days_as_duration(days: float | None) -> str:
+        # One wording for delays everywhere (the answers panel and the reputation block).
+        import datetime as dt
+
+        from vrm.representatives.queries import human_duration
+
+        return human_duration(None if days is None else dt.timedelta(days=days))
+
 
 def _register_blueprints(app: Flask) -> None:
     from vrm.api import openapi  # noqa: F401 - importing it registers every API route
