@@ -121,11 +121,13 @@ def build_whoosh(base: Path, suppliers: list[SupplierData], reviews: list[Review
     name, ix = index.create_fresh(base)
     documents = [supplier_document(s) for s in suppliers] + [review_document(r) for r in reviews]
     started = time.perf_counter()
-    count = index.bulk_load(ix, iter(documents))
+    procs = index.bulk_procs(len(documents))
+    count = index.bulk_load(ix, iter(documents), procs=procs)
     seconds = time.perf_counter() - started
     index.swap(base, name)
     print(
-        f"Whoosh: indexed {count:,} documents in {seconds:.1f}s = {count / seconds:,.0f} docs/s;"
+        f"Whoosh: indexed {count:,} documents in {seconds:.1f}s = {count / seconds:,.0f} docs/s"
+        f" ({procs} process{'es' if procs > 1 else ''});"
         f" index size {size_of(base / name) / 1e6:.1f} MB"
     )
 
@@ -205,6 +207,10 @@ def main() -> None:
         build_whoosh(base, suppliers, reviews)
         db = build_fts5(Path(scratch) / "fts.db", suppliers, reviews)
         vocabulary = NOUNS + VERBS + ADJECTIVES
+        started = time.perf_counter()
+        index.search(base, SearchRequest(text="refund"))
+        opening = (time.perf_counter() - started) * 1000
+        print(f"Whoosh: first search, opening the index: {opening:.0f} ms")
         print(
             f"\n{'query':<26}{'Whoosh p50':>11}{'p95':>9}{'FTS5 p50':>11}{'p95':>9}"
             f"{'ratio p95':>11}"
@@ -230,8 +236,9 @@ def main() -> None:
                 )
         db.close()
     print(
-        "\nWhoosh timings include opening the index, facet counts, highlights and the"
-        " spelling check, as on the search page; target: 2-word p95 < 50 ms at 100,000 reviews."
+        "\nWhoosh timings are the search page's: the process's open searcher (as a worker"
+        " keeps it), exact facet counts over all matches, highlights of the page's 20 hits"
+        " and the spelling check; target: 2-word p95 < 50 ms at 100,000 reviews."
     )
 
 

@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, query, sorting
+from whoosh import highlight, index, query
 from whoosh.qparser import MultifieldParser, PhrasePlugin, QueryParser
 
+from vrm.search import searchers
 from vrm.search.schema import FACETS, TEXT_FIELDS, build_schema
 
 log = logging.getLogger(__name__)
@@ -153,9 +154,17 @@ def write(writer: Any, upserts: Iterable[dict[str, Any]], delete_keys: Iterable[
     writer.commit()
 
 
-def bulk_load(ix: index.Index, documents: Iterable[dict[str, Any]]) -> int:
-    """Fill a fresh index (no one else writes to it yet); returns the count."""
-    writer = ix.writer(limitmb=128)
+def bulk_load(ix: index.Index, documents: Iterable[dict[str, Any]], *, procs: int = 1) -> int:
+    """Fill a fresh index (no one else writes to it yet); returns the count.
+
+    With PROCS > 1 the analysing is spread over that many processes, each writing its
+    own segment; the segments are left unmerged (merging would cost as much again, and
+    a search over a few segments costs about the same as over one).
+    """
+    if procs > 1:
+        writer = ix.writer(procs=procs, limitmb=128, multisegment=True)
+    else:
+        writer = ix.writer(limitmb=256)
     count = 0
     try:
         for document in documents:
@@ -166,6 +175,14 @@ def bulk_load(ix: index.Index, documents: Iterable[dict[str, Any]]) -> int:
         raise
     writer.commit()
     return count
+
+
+def bulk_procs(documents: int) -> int:
+    """How many processes a bulk load of this many documents is worth (one for few)."""
+    if documents < 20_000:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
 
 
 # -- searching ------------------------------------------------------------------------
@@ -312,41 +329,66 @@ def _hit(hit: Any) -> Hit:
 
 def search(base: Path, request: SearchRequest) -> SearchResults:
     """Run one search; raises SearchUnavailable when the index cannot be used."""
-    ix = open_index(base)
-    found = _try(lambda: _search_in(ix, request))
-    if isinstance(found, str):  # a damaged segment shows up only when it is read
-        raise SearchUnavailable(f"the search index in {base} failed: {found}")
+    found = _with_searcher(base, lambda searcher: _search(searcher, request))
     return found  # type: ignore[no-any-return]
 
 
-def _search_in(ix: index.Index, request: SearchRequest) -> SearchResults:
-    with ix.searcher() as searcher:
-        return _search(searcher, request)
+def _with_searcher(base: Path, action: Callable[[Any], Any]) -> Any:
+    """ACTION's result with this thread's open searcher over the live index."""
+    path = live_path(base)
+    opened = _try(lambda: searchers.searcher_for(base, path, lambda: index.open_dir(str(path))))
+    if isinstance(opened, str):  # any unreadable index is "being rebuilt", never a 500
+        searchers.forget(base)
+        raise SearchUnavailable(f"the search index in {path} cannot be read: {opened}")
+    found = _try(lambda: action(opened))
+    if isinstance(found, str):  # a damaged segment shows up only when it is read
+        searchers.forget(base)
+        raise SearchUnavailable(f"the search index in {base} failed: {found}")
+    return found
+
+
+def _query(searcher: Any, request: SearchRequest) -> query.Query:
+    restrict = _filter(request)
+    if not request.text:
+        return query.Every() if restrict is None else query.ConstantScoreQuery(restrict)
+    parsed = _parser(searcher.schema).parse(request.text)
+    if restrict is None:
+        return parsed
+    # Inside the query the filter's postings lead the intersection (skipping what the
+    # words alone would visit); a constant score of 0 leaves the ranking as it was.
+    return query.And([parsed, query.ConstantScoreQuery(restrict, 0.0)])
 
 
 def _search(searcher: Any, request: SearchRequest) -> SearchResults:
-    parsed = _parser(searcher.schema).parse(request.text) if request.text else query.Every()
-    facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-    options: dict[str, Any] = {"filter": _filter(request), "groupedby": facets, "terms": True}
-    if request.sort == "reputation":
-        options.update(sortedby="reputation", reverse=True)
-    elif request.sort == "newest":
-        options.update(sortedby="created_at", reverse=True)
     page = max(1, request.page)
-    results = searcher.search(parsed, limit=page * request.per_page, **options)
+    limit = page * request.per_page
+    collector: Any
+    if request.sort == "reputation":
+        collector = searchers.RecordingSortingCollector("reputation", limit, reverse=True)
+    elif request.sort == "newest":
+        collector = searchers.RecordingSortingCollector("created_at", limit, reverse=True)
+    else:
+        collector = searchers.RecordingTopCollector(limit)
+    searcher.search_with_collector(_query(searcher, request), collector)
+    results = collector.results()
     results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
     results.formatter = _SegmentFormatter()
-    total = len(results)
+    total = sum(len(docnums) for docnums in collector.matched.values())
     pages = max(1, math.ceil(total / request.per_page))
     start = (page - 1) * request.per_page
-    hits = [_hit(results[i]) for i in range(start, min(start + request.per_page, total))]
-    counts = {
-        name: sorted(results.groups(name).items(), key=lambda kv: (-kv[1], kv[0]))
+    # Highlighting is the dearest step per hit: only this page's hits are highlighted.
+    shown = min(start + request.per_page, results.scored_length())
+    hits = [_hit(results[i]) for i in range(start, shown)]
+    counted = searchers.facet_counts(searcher, collector.matched, FACETS)
+    facets = {
+        name: sorted(
+            ((v, c) for v, c in counted[name].items() if v), key=lambda vc: (-vc[1], vc[0])
+        )
         for name in FACETS
     }
-    counts = {name: [(v, c) for v, c in pairs if v] for name, pairs in counts.items()}
+    # Correcting costs a walk of the word list: only when a word is unknown.
     did_you_mean = _did_you_mean(searcher, request.text) if request.text else None
-    return SearchResults(hits, total, page, pages, counts, did_you_mean)
+    return SearchResults(hits, total, page, pages, facets, did_you_mean)
 
 
 def suggest(base: Path, prefix: str, limit: int = 8) -> list[str]:
@@ -354,23 +396,20 @@ def suggest(base: Path, prefix: str, limit: int = 8) -> list[str]:
     words = prefix.lower().split()[:6]
     if not words or len(words[-1]) < 2:
         return []
-    ix = open_index(base)
     parts: list[query.Query] = [query.Term("suggest", w) for w in words[:-1]]
     parts.append(query.Prefix("suggest", words[-1]))
     only_suppliers = query.Term("doc_type", "supplier")
 
-    def names() -> list[str]:
-        with ix.searcher() as searcher:
-            results = searcher.search(query.And(parts), filter=only_suppliers, limit=limit)
-            return [hit["name"] for hit in results]
+    def names(searcher: Any) -> list[str]:
+        results = searcher.search(query.And(parts), filter=only_suppliers, limit=limit)
+        return [hit["name"] for hit in results]
 
-    found = _try(names)
-    if isinstance(found, str):
-        raise SearchUnavailable(f"the search index in {base} failed: {found}")
-    return found  # type: ignore[no-any-return]
+    return _with_searcher(base, names)  # type: ignore[no-any-return]
 
 
 def keys(base: Path) -> set[str]:
     """Every document key in the live index (tests and the sync report use it)."""
-    with open_index(base).searcher() as searcher:
-        return {fields["key"] for fields in searcher.all_stored_fields()}
+    found = _with_searcher(
+        base, lambda searcher: {fields["key"] for fields in searcher.all_stored_fields()}
+    )
+    return found  # type: ignore[no-any-return]

@@ -61,7 +61,9 @@ def rebuild(
     try:
         name, ix = index.create_fresh(base)
         with session_factory() as session:
-            count = index.bulk_load(ix, _counted(sources.all_documents(session), progress))
+            procs = index.bulk_procs(sources.count_documents(session))
+            documents = _counted(sources.all_documents(session), progress)
+            count = index.bulk_load(ix, documents, procs=procs)
         index.swap(base, name)
     finally:
         marker.unlink(missing_ok=True)

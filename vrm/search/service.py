@@ -38,10 +38,7 @@ def run_search(session: Session, base: Path, request: SearchRequest) -> SearchRe
     except SearchUnavailable as exc:
         raise _unavailable(base, exc) from exc
     _warned.discard(str(base))
-    visible: set[tuple[str, int]] = set()
-    for doc_type in ("supplier", "review"):
-        ids = [h.doc_id for h in results.hits if h.doc_type == doc_type]
-        visible |= {(doc_type, i) for i in sources.public_keys(session, doc_type, ids)}
+    visible = sources.visible_keys(session, [(h.doc_type, h.doc_id) for h in results.hits])
     hits = [h for h in results.hits if (h.doc_type, h.doc_id) in visible]
     hidden = len(results.hits) - len(hits)
     return dataclasses.replace(results, hits=hits, total=max(0, results.total - hidden))

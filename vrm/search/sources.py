@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from vrm.reviews.models import Review
@@ -150,12 +150,27 @@ def count_documents(session: Session) -> int:
     return int(suppliers) + int(reviews or 0)
 
 
-def public_keys(session: Session, doc_type: str, ids: list[int]) -> set[int]:
-    """Which of these ids are public now: search results are checked against this."""
-    if not ids:
+def visible_keys(session: Session, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Which of these (doc_type, id) pairs are public now, in one query: search results
+    are checked against this."""
+    suppliers = [i for t, i in keys if t == "supplier"]
+    reviews = [i for t, i in keys if t == "review"]
+    public_supplier = (Supplier.visibility == "public") & Supplier.merged_into_id.is_(None)
+    selects = []
+    if suppliers:
+        selects.append(
+            select(literal("supplier"), Supplier.id).where(
+                Supplier.id.in_(suppliers), public_supplier
+            )
+        )
+    if reviews:
+        public_suppliers = select(Supplier.id).where(public_supplier)
+        selects.append(
+            public_review_select()
+            .where(Review.id.in_(reviews), Review.supplier_id.in_(public_suppliers))
+            .with_only_columns(literal("review"), Review.id)
+        )
+    if not selects:
         return set()
-    if doc_type == "supplier":
-        rows = session.scalars(select(Supplier).where(Supplier.id.in_(ids)))
-        return {s.id for s in rows if s.is_public}
-    reviews = session.scalars(public_review_select().where(Review.id.in_(ids)))
-    return {r.id for r in reviews if r.supplier.is_public}
+    statement = selects[0] if len(selects) == 1 else union_all(*selects)
+    return {(str(t), int(i)) for t, i in session.execute(statement)}
