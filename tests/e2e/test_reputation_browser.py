@@ -121,7 +121,9 @@ def check_distribution(section: Locator) -> None:
     expect(chart).to_have_count(1)
     expect(chart).to_be_visible()
     assert chart.evaluate("e => e.tagName.toLowerCase()") == "svg"
-    expect(chart).to_have_accessible_name(re.compile(r"8 public reviews\. 5 stars: 3, 4 stars: 3"))
+    expect(chart).to_have_accessible_description(
+        re.compile(r"8 public reviews\. 5 stars: 3, 4 stars: 3")
+    )
     expect(chart.locator("rect.chart-bar")).to_have_count(5)
 
     section.get_by_text("The numbers", exact=False).first.click()
@@ -139,7 +141,7 @@ def check_trend(section: Locator, months: dict[str, int]) -> None:
     chart = section.locator(trend)
     expect(chart).to_be_visible()
     assert chart.evaluate("e => e.tagName.toLowerCase()") == "svg"
-    expect(chart).to_have_accessible_name(re.compile(r"8 reviews"))
+    expect(chart).to_have_accessible_description(re.compile(r"8 reviews"))
     expect(chart.locator("polyline.chart-line")).not_to_have_count(0)
 
     figure = section.locator("figure", has=trend)
