@@ -5,13 +5,14 @@ from __future__ import annotations
 import click
 from alembic import command
 from flask import Flask
+from flask.cli import AppGroup
 
 from vrm.schema import alembic_config
 from vrm.settings_access import get_settings
 from vrm.suppliers.cli import suppliers_group
 
 
-@click.group("db")
+@click.group("db", cls=AppGroup)
 def db_group() -> None:
     """Database schema (Alembic migrations)."""
 
@@ -37,7 +38,7 @@ def db_current() -> None:
     command.current(alembic_config(get_settings().database_url))
 
 
-@click.group("demo")
+@click.group("demo", cls=AppGroup)
 def demo_group() -> None:
     """Demo data for a newcomer's first look."""
 

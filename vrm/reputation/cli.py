@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from vrm.db import get_session
 from vrm.reputation.recompute import counted_reviews_count, recompute_all
 
 
-@click.group("reputation")
+@click.group("reputation", cls=AppGroup)
 def reputation_group() -> None:
     """Reputation aggregates (scores, trends, league tables)."""
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
 from vrm.db import get_db
 from vrm.search import index, outbox, rebuild
 from vrm.search.location import index_dir
 
 
-@click.group("search")
+@click.group("search", cls=AppGroup)
 def search_group() -> None:
     """Full-text search index (Whoosh)."""
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from vrm.errors import DomainError
 
 
-@click.group("suppliers")
+@click.group("suppliers", cls=AppGroup)
 def suppliers_group() -> None:
     """The supplier directory: imports and moderators."""
 
