@@ -4,7 +4,6 @@ of reviews are counted but not ranked."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from vrm.clock import now as clock_now
 from vrm.errors import DomainError, NotFound
+from vrm.pagination import Page
 from vrm.reputation.models import ReputationSums
 from vrm.reputation.queries import public_supplier_clause, score_of, sector_base_rates
 from vrm.reputation.scoring import UNIFORM, Parameters, Score, day_number
@@ -59,32 +59,9 @@ class LeagueRow:
 
 
 @dataclass(frozen=True)
-class LeaguePage:
+class LeaguePage(Page):
     items: list[LeagueRow]
-    page: int
-    per_page: int
-    total: int
     unranked: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def area_ids(session: Session, code: str) -> set[int]:

@@ -4,7 +4,6 @@ reviews the public may see; every page, feed, export and API of reviews starts f
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from vrm.members.models import Member
+from vrm.pagination import Page
 from vrm.reviews.models import HelpfulVote, Review
 from vrm.suppliers.models import Supplier
 
@@ -61,36 +61,6 @@ def get_public_review(session: Session, review_id: int) -> Review | None:
 def is_public_review(review: Review) -> bool:
     """The same rule as public_reviews, for a review already loaded."""
     return review.is_public and review.supplier.is_public
-
-
-@dataclasses.dataclass(frozen=True)
-class Page:
-    """One page of results, shaped for the pagination macro."""
-
-    items: Sequence[Any]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> Page:

@@ -6,7 +6,6 @@ The web list and the API share ``parse_filters``, so a filter means the same eve
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from vrm.errors import DomainError
+from vrm.pagination import Page
 from vrm.suppliers.models import Area, Supplier, SupplierAlias
 from vrm.suppliers.sectors import KINDS, SECTORS
 
@@ -42,34 +42,6 @@ class SupplierFilter:
         values = {"q": self.q, "kind": self.kind, "sector": self.sector}
         values["area"] = self.area.code if self.area else ""
         return {key: value for key, value in values.items() if value}
-
-
-@dataclasses.dataclass(frozen=True)
-class Page:
-    items: list[Any]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def _positive_int(args: Mapping[str, str], name: str, default: int, maximum: int) -> int:
