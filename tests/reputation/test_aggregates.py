@@ -106,11 +106,11 @@ def test_merge_moves_reviews_and_removal_clears(db_session: Session, frozen_cloc
     moderator = make_member(db_session, role="moderator")
     source, target = make_supplier(db_session), make_supplier(db_session)
     both = make_member(db_session)
-    make_review(db_session, both, source, rating=1)  # stays with the merged-away source
+    make_review(db_session, both, source, rating=1)  # moves too, beside the author's other
     make_review(db_session, both, target, rating=5)
     moved = make_review(db_session, make_member(db_session), source, rating=3)
     merge_suppliers(db_session, moderator=moderator, source=source, target=target)
-    assert supplier_reputation(db_session, target).level_counts == (0, 0, 1, 0, 1)
+    assert supplier_reputation(db_session, target).level_counts == (1, 0, 1, 0, 1)
     assert supplier_reputation(db_session, source).level_counts == (0,) * 5
     assert db_session.get(ReputationEntry, moved.id).supplier_id == target.id  # type: ignore[union-attr]
 

@@ -9,6 +9,7 @@ from vrm import signals
 from vrm.activity.models import ActivityEvent
 from vrm.errors import Conflict, NotAllowed, NotFound
 from vrm.notifications.models import Watch
+from vrm.reviews.models import Review
 from vrm.suppliers import service
 from vrm.suppliers.models import Area, RepresentativeClaim, Supplier, SupplierSlugRedirect
 
@@ -173,15 +174,20 @@ def test_merge_moves_reviews_claims_watches_and_redirects(
 def test_merge_keeps_both_live_reviews_of_one_author(
     db_session, make_member, make_supplier, make_review
 ) -> None:
-    """One live review per member and supplier is a database rule, so the source's review
-    stays with the (merged) source, live and reachable at its own address."""
+    """A member who reviewed both suppliers keeps both reviews, live and public, on the
+    target; the one that came by the merge is marked as such."""
+    from vrm.reviews.queries import public_reviews
+
     mod, ann = make_member("mod", "moderator"), make_member("ann")
     source, target = make_supplier("Dup One"), make_supplier("Dup Two")
     on_source, on_target = make_review(source, ann), make_review(target, ann)
     result = service.merge_suppliers(db_session, moderator=mod, source=source, target=target)
-    assert result.kept_review_ids == [on_source.id] and result.moved_review_ids == []
+    assert result.moved_review_ids == [on_source.id] and result.kept_review_ids == []
     assert on_source.status == on_target.status == "live"
-    assert on_source.supplier_id == source.id
+    assert on_source.supplier_id == target.id and on_source.merged_from_id == source.id
+    assert on_target.merged_from_id is None
+    public = set(db_session.scalars(public_reviews(db_session).with_only_columns(Review.id)))
+    assert {on_source.id, on_target.id} <= public
 
 
 def test_merge_chain_redirects_to_the_last(db_session, make_member, make_supplier) -> None:

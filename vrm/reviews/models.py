@@ -40,19 +40,22 @@ class Review(Base):
             "resolution IS NULL OR resolution IN ('resolved', 'not_resolved')",
             name="resolution_known",
         ),
-        # One live review per member and supplier; withdrawn ones don't count.
+        # One live review per member and supplier; withdrawn ones don't count, nor do
+        # reviews that arrived by a merge (a member may have reviewed both suppliers).
         sa.Index(
             "uq_review_live_author_supplier",
             "author_id",
             "supplier_id",
             unique=True,
-            sqlite_where=sa.text("status = 'live'"),
-            postgresql_where=sa.text("status = 'live'"),
+            sqlite_where=sa.text("status = 'live' AND merged_from_id IS NULL"),
+            postgresql_where=sa.text("status = 'live' AND merged_from_id IS NULL"),
         ),
     )
 
     id: Mapped[intpk]
     supplier_id: Mapped[int] = mapped_column(sa.ForeignKey("supplier.id"), index=True)
+    # Set when a moderator merged the review's first supplier into this one.
+    merged_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("supplier.id"))
     author_id: Mapped[int] = mapped_column(
         sa.ForeignKey("member.id", ondelete="CASCADE"), index=True
     )
@@ -78,7 +81,7 @@ class Review(Base):
     edited_at: Mapped[dt.datetime | None]
     withdrawn_at: Mapped[dt.datetime | None]
 
-    supplier: Mapped[Supplier] = relationship()
+    supplier: Mapped[Supplier] = relationship(foreign_keys=[supplier_id])
     author: Mapped[Member] = relationship()
     revisions: WriteOnlyMapped[ReviewRevision] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="ReviewRevision.number"

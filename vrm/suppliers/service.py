@@ -247,13 +247,14 @@ def merge_suppliers(
             select(Review.author_id).where(Review.supplier_id == target.id, Review.status == "live")
         )
     )
-    moved, kept = [], []
+    moved: list[int] = []
+    kept: list[int] = []  # none since reviews from a merge may sit beside the author's own
     for review in session.scalars(select(Review).where(Review.supplier_id == source.id)):
         if review.status == "live" and review.author_id in target_authors:
-            kept.append(review.id)
-        else:
-            review.supplier = target
-            moved.append(review.id)
+            # The author reviewed both: both stay live, this one marked as merged in.
+            review.merged_from_id = source.id
+        review.supplier = target
+        moved.append(review.id)
     _move_links(session, source, target)
     known = {target.name.casefold(), *(alias.name.casefold() for alias in target.aliases)}
     for alias in [source.name, *(a.name for a in source.aliases)]:
