@@ -51,6 +51,17 @@ class ExperienceDateField(DateField):
             raise ValueError("Give the date as day, month and year.") from None
 
 
+def _aspect_field(aspect: str) -> RadioField:
+    """An optional 1–5 rating of one aspect; "not rated" is the empty choice."""
+    return RadioField(
+        ASPECT_LABELS[aspect],
+        choices=ASPECT_CHOICES,
+        coerce=optional_int,
+        validate_choice=False,
+        default="",
+    )
+
+
 class ReviewForm(FlaskForm):
     rating = RadioField(
         "Overall rating",
@@ -80,34 +91,10 @@ class ReviewForm(FlaskForm):
         description="For example a branch, a department or a product.",
         render_kw={"maxlength": BRANCH_MAX},
     )
-    ease = RadioField(
-        ASPECT_LABELS["ease"],
-        choices=ASPECT_CHOICES,
-        coerce=optional_int,
-        validate_choice=False,
-        default="",
-    )
-    resolution = RadioField(
-        ASPECT_LABELS["resolution"],
-        choices=ASPECT_CHOICES,
-        coerce=optional_int,
-        validate_choice=False,
-        default="",
-    )
-    fairness = RadioField(
-        ASPECT_LABELS["fairness"],
-        choices=ASPECT_CHOICES,
-        coerce=optional_int,
-        validate_choice=False,
-        default="",
-    )
-    respect = RadioField(
-        ASPECT_LABELS["respect"],
-        choices=ASPECT_CHOICES,
-        coerce=optional_int,
-        validate_choice=False,
-        default="",
-    )
+    ease = _aspect_field("ease")
+    resolution = _aspect_field("resolution")
+    fairness = _aspect_field("fairness")
+    respect = _aspect_field("respect")
 
     def aspect_fields(self) -> list[Any]:
         return [self[aspect] for aspect in ASPECTS]
