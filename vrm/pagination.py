@@ -8,16 +8,11 @@ from collections.abc import Sequence
 from typing import Any
 
 
-@dataclasses.dataclass(frozen=True)
-class Page:
-    items: Sequence[Any]
-    page: int
-    per_page: int
-    total: int
+class PageLinks:
+    """The macro's interface, for anything that knows its PAGE and how many PAGES."""
 
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+    page: int
+    pages: int
 
     @property
     def has_prev(self) -> bool:
@@ -34,3 +29,15 @@ class Page:
     @property
     def next_num(self) -> int:
         return self.page + 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Page(PageLinks):
+    items: Sequence[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:  # type: ignore[override]
+        return max(1, math.ceil(self.total / self.per_page))

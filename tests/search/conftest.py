@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from vrm.db import get_db
-from vrm.search import index, rebuild
-from vrm.search.index import SearchRequest, SearchResults
+from vrm.search import rebuild, searching
+from vrm.search.searching import SearchRequest, SearchResults
 
 
 @pytest.fixture
@@ -39,6 +39,6 @@ def commit(app: Flask, db_session: Session) -> Callable[[], None]:
 @pytest.fixture
 def find(search_dir: Path) -> Callable[..., SearchResults]:
     def _find(text: str = "", **options: object) -> SearchResults:
-        return index.search(search_dir, SearchRequest(text=text, **options))  # type: ignore[arg-type]
+        return searching.search(search_dir, SearchRequest(text=text, **options))  # type: ignore[arg-type]
 
     return _find

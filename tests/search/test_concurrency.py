@@ -14,8 +14,8 @@ from vrm import create_app
 from vrm.db import get_db
 from vrm.members.models import Member
 from vrm.schema import alembic_config
-from vrm.search import index, outbox, rebuild
-from vrm.search.index import SearchRequest
+from vrm.search import outbox, rebuild, searching
+from vrm.search.searching import SearchRequest
 from vrm.suppliers.service import create_supplier
 
 PROCESSES, EACH = 4, 50
@@ -67,8 +67,8 @@ def test_four_writers_lose_nothing(tmp_path: Path) -> None:
     assert len(posted) == PROCESSES * EACH
 
     outbox.drain(factory, search_dir)
-    found = index.search(search_dir, SearchRequest(text=WORD, doc_type="review", per_page=500))
-    in_index = index.keys(search_dir)
+    found = searching.search(search_dir, SearchRequest(text=WORD, doc_type="review", per_page=500))
+    in_index = searching.keys(search_dir)
     missing = [i for i in posted if f"review:{i}" not in in_index]
     assert missing == [], (missing, outbox.drain(factory, search_dir))
     assert found.total == PROCESSES * EACH

@@ -11,15 +11,15 @@ from sqlalchemy.orm import Session
 from tests.search.factories import make_area, make_member, make_review, make_supplier
 from vrm import signals
 from vrm.reviews.service import withdraw_review
-from vrm.search import index
+from vrm.search import searching
 from vrm.search.models import SearchOutbox
 from vrm.search.present import segments_html
 from vrm.suppliers.service import merge_suppliers
 
-Find = Callable[..., index.SearchResults]
+Find = Callable[..., searching.SearchResults]
 
 
-def keys(results: index.SearchResults) -> list[str]:
+def keys(results: searching.SearchResults) -> list[str]:
     return [f"{h.doc_type}:{h.doc_id}" for h in results.hits]
 
 
@@ -161,6 +161,6 @@ def test_did_you_mean_and_suggestions(
     commit()
     assert find("brodband").did_you_mean == "broadband"
     assert find("broadband").did_you_mean is None
-    assert index.suggest(search_dir, "brig") == ["Brighton Telecom"]
-    assert index.suggest(search_dir, "brighton tel") == ["Brighton Telecom"]
-    assert index.suggest(search_dir, "b") == []
+    assert searching.suggest(search_dir, "brig") == ["Brighton Telecom"]
+    assert searching.suggest(search_dir, "brighton tel") == ["Brighton Telecom"]
+    assert searching.suggest(search_dir, "b") == []

@@ -14,11 +14,11 @@ from whoosh.qparser import QueryParser
 from tests.search.factories import make_member, make_review, make_supplier
 from vrm.db import get_db
 from vrm.reviews.models import Review
-from vrm.search import index, outbox
+from vrm.search import index, outbox, searching
 from vrm.search.cli import search_group
 from vrm.search.models import SearchOutbox
 
-Find = Callable[..., index.SearchResults]
+Find = Callable[..., searching.SearchResults]
 
 
 def pending(session: Session) -> int:

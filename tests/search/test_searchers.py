@@ -7,10 +7,10 @@ from pathlib import Path
 
 from whoosh import query, sorting
 
-from vrm.search import index, searchers
+from vrm.search import index, searchers, searching
 from vrm.search.documents import ReviewData, SupplierData, review_document, supplier_document
-from vrm.search.index import SearchRequest
 from vrm.search.schema import FACETS
+from vrm.search.searching import SearchRequest
 
 WHEN = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
 WORDS = ("refund", "engineer", "meter", "broadband", "letter", "queue")
@@ -58,10 +58,10 @@ def _build(base: Path, *, reviews: int, segments: int = 1) -> None:
 
 def _whoosh_counts(base: Path, request: SearchRequest) -> tuple[int, dict[str, dict[str, int]]]:
     with index.open_index(base).searcher() as searcher:
-        parsed = index._parser(searcher.schema).parse(request.text)
+        parsed = searching.parser(searcher.schema).parse(request.text)
         facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
         results = searcher.search(
-            parsed, limit=None, filter=index._filter(request), groupedby=facets
+            parsed, limit=None, filter=searching.restriction(request), groupedby=facets
         )
         counts = {n: {v: c for v, c in results.groups(n).items() if v} for n in FACETS}
         return len(results), counts
@@ -77,7 +77,7 @@ def test_totals_and_facet_counts_match_whoosh_over_several_segments(tmp_path: Pa
         SearchRequest(text="letter", doc_type="review", sort="newest"),
         SearchRequest(text="queue", sort="reputation", page=2, per_page=5),
     ):
-        found = index.search(base, request)
+        found = searching.search(base, request)
         total, counts = _whoosh_counts(base, request)
         assert found.total == total > 0, request
         assert {n: dict(pairs) for n, pairs in found.facets.items()} == counts, request
@@ -87,10 +87,10 @@ def test_totals_and_facet_counts_match_whoosh_over_several_segments(tmp_path: Pa
 def test_a_kept_searcher_sees_new_and_deleted_documents(tmp_path: Path) -> None:
     base = tmp_path / "search"
     _build(base, reviews=12)
-    before = index.search(base, SearchRequest(text="refund")).total
+    before = searching.search(base, SearchRequest(text="refund")).total
     ix = index.open_index(base)
     index.write(ix.writer(), [], ["review:6", "review:12"])  # both mention a refund
-    assert index.search(base, SearchRequest(text="refund")).total == before - 2
+    assert searching.search(base, SearchRequest(text="refund")).total == before - 2
     with ix.searcher() as searcher:
         assert searcher.search(query.Term("key", "review:6")).is_empty()
     searchers.forget_all()
@@ -99,7 +99,7 @@ def test_a_kept_searcher_sees_new_and_deleted_documents(tmp_path: Path) -> None:
 def test_a_swapped_in_index_is_opened(tmp_path: Path) -> None:
     base = tmp_path / "search"
     _build(base, reviews=6)
-    small = index.search(base, SearchRequest(text="refund")).total
+    small = searching.search(base, SearchRequest(text="refund")).total
     _build(base, reviews=60)
-    assert index.search(base, SearchRequest(text="refund")).total > small
+    assert searching.search(base, SearchRequest(text="refund")).total > small
     searchers.forget_all()

@@ -12,9 +12,9 @@ from vrm.db import get_session
 from vrm.errors import problem
 from vrm.search import present, service
 from vrm.search.documents import DOC_TYPES, RATING_BANDS
-from vrm.search.index import SORTS
 from vrm.search.location import index_dir
 from vrm.search.params import MAX_PAGE, parse
+from vrm.search.searching import SORTS
 from vrm.suppliers.sectors import KINDS, SECTORS
 
 

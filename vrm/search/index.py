@@ -1,4 +1,4 @@
-"""The only module that talks to Whoosh: where the index lives, writing, and searching.
+"""Where the Whoosh index lives, opening it, and writing to it (searching.py reads it).
 
 Layout of the search directory::
 
@@ -17,21 +17,18 @@ import contextlib
 import datetime as dt
 import gc
 import logging
-import math
 import os
 import secrets
 import shutil
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, query
-from whoosh.qparser import MultifieldParser, PhrasePlugin, QueryParser
+from whoosh import index
 
-from vrm.search import searchers
-from vrm.search.schema import FACETS, TEXT_FIELDS, build_schema
+from vrm.search.schema import build_schema
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +36,6 @@ POINTER = "current"
 REBUILD_MARKER = "rebuilding"
 REINDEX_COMMAND = "flask --app app search reindex"
 WRITE_TIMEOUT = 2.0
-PER_PAGE = 20
-SORTS = ("relevance", "reputation", "newest")
-
-Segments = list[tuple[str, bool]]
-"""A snippet as (text, matched) pieces: escaped by whoever renders it, never by Whoosh."""
 
 
 class SearchUnavailable(Exception):
@@ -66,13 +58,13 @@ def live_path(base: Path) -> Path:
 
 def open_index(base: Path) -> index.Index:
     path = live_path(base)
-    opened = _try(lambda: index.open_dir(str(path)))
+    opened = result_or_error(lambda: index.open_dir(str(path)))
     if isinstance(opened, str):  # any unreadable index is "being rebuilt", never a 500
         raise SearchUnavailable(f"the search index in {path} cannot be read: {opened}")
     return opened  # type: ignore[no-any-return]
 
 
-def _try(action: Callable[[], Any]) -> Any:
+def result_or_error(action: Callable[[], Any]) -> Any:
     """The action's result, or the repr of its error.
 
     Whoosh leaves a file open when it fails on a damaged file; the error's traceback is
@@ -183,233 +175,3 @@ def bulk_procs(documents: int) -> int:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(4, cores or 1))
-
-
-# -- searching ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    text: str = ""
-    doc_type: str | None = None
-    filters: dict[str, str] = field(default_factory=dict)  # facet name -> value
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = PER_PAGE
-
-
-@dataclass(frozen=True)
-class Hit:
-    doc_type: str
-    doc_id: int
-    title: str
-    title_segments: Segments
-    snippets: list[Segments]
-    supplier_id: int
-    supplier_slug: str
-    supplier_name: str
-    kind: str
-    sector: str
-    area: str
-    rating: float | None
-    created_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    hits: list[Hit]
-    total: int
-    page: int
-    pages: int
-    facets: dict[str, list[tuple[str, int]]]
-    did_you_mean: str | None
-
-    # The pagination macro's interface.
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-class _SegmentFormatter(highlight.Formatter):
-    """Snippets as (text, matched) pieces, so HTML is built from escaped text only."""
-
-    def format_fragment(self, fragment: Any, replace: bool = False) -> Segments:  # type: ignore[override]
-        pieces: Segments = []
-        position, text = fragment.startchar, fragment.text
-        for token in sorted(fragment.matches, key=lambda t: (t.startchar, t.startchar - t.endchar)):
-            if token.startchar is None or token.startchar < position:
-                continue
-            if token.startchar > position:
-                pieces.append((text[position : token.startchar], False))
-            pieces.append((text[token.startchar : token.endchar], True))
-            position = token.endchar
-        pieces.append((text[position : fragment.endchar], False))
-        return [(t, m) for t, m in pieces if t]
-
-    def format(self, fragments: Any, replace: bool = False) -> list[Segments]:  # type: ignore[override]
-        return [self.format_fragment(f) for f in fragments]
-
-
-def _parser(schema: Any) -> MultifieldParser:
-    # Only words and "phrases": no field names, wildcards, ranges, boosts or operators.
-    return MultifieldParser(
-        list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS, plugins=[PhrasePlugin()]
-    )
-
-
-def _filter(request: SearchRequest) -> query.Query | None:
-    terms: list[query.Query] = [query.Term(n, v) for n, v in sorted(request.filters.items())]
-    if request.doc_type:
-        terms.append(query.Term("doc_type", request.doc_type))
-    return query.And(terms) if terms else None
-
-
-def _did_you_mean(searcher: Any, text: str) -> str | None:
-    parser = QueryParser("spell", searcher.schema, plugins=[PhrasePlugin()])
-    parsed = parser.parse(text)
-    reader = searcher.reader()
-    unknown = [
-        ("spell", word)
-        for fieldname, word in parsed.iter_all_terms()
-        if fieldname == "spell" and len(word) >= 4 and (fieldname, word) not in reader
-    ]
-    if not unknown:
-        return None
-    correction = searcher.correct_query(parsed, text, terms=unknown, prefix=1, maxdist=2)
-    corrected = (correction.string or "").strip()
-    return corrected if corrected and corrected.lower() != text.lower() else None
-
-
-def _snippets(hit: Any) -> tuple[Segments, list[Segments]]:
-    title_field = "name" if hit["doc_type"] == "supplier" else "title"
-    title = hit.get(title_field) or ""
-    whole = highlight.Highlighter(
-        fragmenter=highlight.WholeFragmenter(), formatter=_SegmentFormatter()
-    )
-    title_segments = whole.highlight_hit(hit, title_field, top=1, minscore=0) or [[(title, False)]]
-    body_field = "description" if hit["doc_type"] == "supplier" else "body"
-    snippets = hit.highlights(body_field, top=2) if hit.get(body_field) else []
-    if not snippets and hit.get(body_field):
-        body = hit[body_field]
-        snippets = [[(body[:200] + ("…" if len(body) > 200 else ""), False)]]
-    return title_segments[0], snippets
-
-
-def _hit(hit: Any) -> Hit:
-    title_segments, snippets = _snippets(hit)
-    rating = hit.get("rating")
-    return Hit(
-        doc_type=hit["doc_type"],
-        doc_id=int(hit["doc_id"]),
-        title=hit.get("name") or hit.get("title") or "",
-        title_segments=title_segments,
-        snippets=snippets,
-        supplier_id=int(hit["supplier_id"]),
-        supplier_slug=hit["supplier_slug"],
-        supplier_name=hit["supplier_name"],
-        kind=hit.get("kind", ""),
-        sector=hit.get("sector", ""),
-        area=hit.get("area", ""),
-        rating=float(rating) if rating else None,
-        created_at=hit.get("created_at"),
-    )
-
-
-def search(base: Path, request: SearchRequest) -> SearchResults:
-    """Run one search; raises SearchUnavailable when the index cannot be used."""
-    found = _with_searcher(base, lambda searcher: _search(searcher, request))
-    return found  # type: ignore[no-any-return]
-
-
-def _with_searcher(base: Path, action: Callable[[Any], Any]) -> Any:
-    """ACTION's result with this thread's open searcher over the live index."""
-    path = live_path(base)
-    opened = _try(lambda: searchers.searcher_for(base, path, lambda: index.open_dir(str(path))))
-    if isinstance(opened, str):  # any unreadable index is "being rebuilt", never a 500
-        searchers.forget(base)
-        raise SearchUnavailable(f"the search index in {path} cannot be read: {opened}")
-    found = _try(lambda: action(opened))
-    if isinstance(found, str):  # a damaged segment shows up only when it is read
-        searchers.forget(base)
-        raise SearchUnavailable(f"the search index in {base} failed: {found}")
-    return found
-
-
-def _query(searcher: Any, request: SearchRequest) -> query.Query:
-    restrict = _filter(request)
-    if not request.text:
-        return query.Every() if restrict is None else query.ConstantScoreQuery(restrict)
-    parsed = _parser(searcher.schema).parse(request.text)
-    if restrict is None:
-        return parsed
-    # Inside the query the filter's postings lead the intersection (skipping what the
-    # words alone would visit); a constant score of 0 leaves the ranking as it was.
-    return query.And([parsed, query.ConstantScoreQuery(restrict, 0.0)])
-
-
-def _search(searcher: Any, request: SearchRequest) -> SearchResults:
-    page = max(1, request.page)
-    limit = page * request.per_page
-    collector: Any
-    if request.sort == "reputation":
-        collector = searchers.RecordingSortingCollector("reputation", limit, reverse=True)
-    elif request.sort == "newest":
-        collector = searchers.RecordingSortingCollector("created_at", limit, reverse=True)
-    else:
-        collector = searchers.RecordingTopCollector(limit)
-    searcher.search_with_collector(_query(searcher, request), collector)
-    results = collector.results()
-    results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
-    results.formatter = _SegmentFormatter()
-    total = sum(len(docnums) for docnums in collector.matched.values())
-    pages = max(1, math.ceil(total / request.per_page))
-    start = (page - 1) * request.per_page
-    # Highlighting is the dearest step per hit: only this page's hits are highlighted.
-    shown = min(start + request.per_page, results.scored_length())
-    hits = [_hit(results[i]) for i in range(start, shown)]
-    counted = searchers.facet_counts(searcher, collector.matched, FACETS)
-    facets = {
-        name: sorted(
-            ((v, c) for v, c in counted[name].items() if v), key=lambda vc: (-vc[1], vc[0])
-        )
-        for name in FACETS
-    }
-    # Correcting costs a walk of the word list: only when a word is unknown.
-    did_you_mean = _did_you_mean(searcher, request.text) if request.text else None
-    return SearchResults(hits, total, page, pages, facets, did_you_mean)
-
-
-def suggest(base: Path, prefix: str, limit: int = 8) -> list[str]:
-    """Supplier names whose words start with what was typed."""
-    words = prefix.lower().split()[:6]
-    if not words or len(words[-1]) < 2:
-        return []
-    parts: list[query.Query] = [query.Term("suggest", w) for w in words[:-1]]
-    parts.append(query.Prefix("suggest", words[-1]))
-    only_suppliers = query.Term("doc_type", "supplier")
-
-    def names(searcher: Any) -> list[str]:
-        results = searcher.search(query.And(parts), filter=only_suppliers, limit=limit)
-        return [hit["name"] for hit in results]
-
-    return _with_searcher(base, names)  # type: ignore[no-any-return]
-
-
-def keys(base: Path) -> set[str]:
-    """Every document key in the live index (tests and the sync report use it)."""
-    found = _with_searcher(
-        base, lambda searcher: {fields["key"] for fields in searcher.all_stored_fields()}
-    )
-    return found  # type: ignore[no-any-return]

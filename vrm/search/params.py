@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from vrm.search.documents import DOC_TYPES, RATING_BANDS, clean_query
-from vrm.search.index import PER_PAGE, SORTS, SearchRequest
+from vrm.search.searching import PER_PAGE, SORTS, SearchRequest
 from vrm.suppliers.sectors import KINDS, SECTORS
 
 MAX_PAGE = 500

@@ -9,7 +9,8 @@ from flask import current_app, url_for
 from markupsafe import Markup, escape
 
 from vrm.search.documents import RATING_BANDS
-from vrm.search.index import Hit, SearchResults, Segments
+from vrm.search.searching import Hit, SearchResults
+from vrm.search.snippets import Segments
 from vrm.suppliers.sectors import KINDS, sector_name
 
 FACET_TITLES = {"kind": "Kind", "sector": "Sector", "area": "Area", "rating_band": "Rating"}

@@ -27,6 +27,9 @@ FACETS = ("kind", "sector", "area", "rating_band")
 def build_schema() -> Schema:
     stem = StemmingAnalyzer()
     words = StandardAnalyzer(stoplist=None)
+    # Stop words are dropped in every field a query's words are looked for in: one
+    # field keeping "the" would make "the refund" ask for a domain containing "the".
+    domain_words = StandardAnalyzer()
     return Schema(
         key=ID(unique=True, stored=True),
         doc_type=ID(stored=True, sortable=True),
@@ -36,7 +39,7 @@ def build_schema() -> Schema:
         aliases=TEXT(analyzer=stem, stored=True, field_boost=SUPPLIER_FIELDS["aliases"]),
         sector_text=TEXT(analyzer=stem, field_boost=SUPPLIER_FIELDS["sector_text"]),
         area_text=TEXT(analyzer=stem, field_boost=SUPPLIER_FIELDS["area_text"]),
-        domain=TEXT(analyzer=words, stored=True, field_boost=SUPPLIER_FIELDS["domain"]),
+        domain=TEXT(analyzer=domain_words, stored=True, field_boost=SUPPLIER_FIELDS["domain"]),
         description=TEXT(analyzer=stem, stored=True),
         title=TEXT(analyzer=stem, stored=True, field_boost=REVIEW_FIELDS["title"]),
         body=TEXT(analyzer=stem, stored=True),

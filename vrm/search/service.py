@@ -13,8 +13,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from vrm.search import index, sources
-from vrm.search.index import SearchRequest, SearchResults, SearchUnavailable
+from vrm.search import index, searching, sources
+from vrm.search.index import SearchUnavailable
+from vrm.search.searching import SearchRequest, SearchResults
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def _unavailable(base: Path, exc: SearchUnavailable) -> SearchUnavailable:
 def run_search(session: Session, base: Path, request: SearchRequest) -> SearchResults:
     """Search the index; raises SearchUnavailable when it is missing or damaged."""
     try:
-        results = index.search(base, request)
+        results = searching.search(base, request)
     except SearchUnavailable as exc:
         raise _unavailable(base, exc) from exc
     _warned.discard(str(base))
@@ -47,7 +48,7 @@ def run_search(session: Session, base: Path, request: SearchRequest) -> SearchRe
 def suggest_names(base: Path, prefix: str) -> list[str]:
     """Supplier names for the search box; an unavailable index suggests nothing."""
     try:
-        return index.suggest(base, prefix[:100])
+        return searching.suggest(base, prefix[:100])
     except SearchUnavailable as exc:
         _unavailable(base, exc)
         return []

@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response
 from vrm.db import get_session
 from vrm.search import present, service
 from vrm.search.documents import MAX_QUERY_CHARS
-from vrm.search.index import SORTS
 from vrm.search.location import index_dir
 from vrm.search.params import FACET_PARAMS, parse
+from vrm.search.searching import SORTS
 
 bp = Blueprint("search", __name__)
 

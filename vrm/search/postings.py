@@ -1,0 +1,192 @@
+"""Posting lists, field lengths and facet columns of a segment, as numpy arrays.
+
+A Whoosh segment never changes once written (an update is a deletion plus a new
+document in a new segment), so what is read from one is cached by segment id and
+shared by every searcher and thread of the process; only deletions are per
+generation, and those are applied by the caller. The cache is bounded by bytes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from whoosh.matching import wrappers
+from whoosh.util.numeric import byte_to_length
+
+CACHE_BYTES = 256 * 1024 * 1024
+"""What the process keeps of decoded postings and columns; least recently used go first."""
+
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_LENGTHS[0] = 0.0
+
+
+@dataclass(frozen=True)
+class Postings:
+    docnums: NDArray[np.int32]
+    weights: NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Codes:
+    """A facet column: each document's value as an index into VALUES ("" for none)."""
+
+    codes: NDArray[np.int32]
+    values: list[str]
+
+
+class _Cache:
+    def __init__(self, limit: int) -> None:
+        self._entries: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+        self._sizes: dict[tuple[str, ...], int] = {}
+        self._total = 0
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> Any | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, ...], value: Any, size: int) -> None:
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = value
+            self._sizes[key] = size
+            self._total += size
+            while self._total > self._limit and len(self._entries) > 1:
+                old, _ = self._entries.popitem(last=False)
+                self._total -= self._sizes.pop(old)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._sizes.clear()
+            self._total = 0
+
+
+_cache = _Cache(CACHE_BYTES)
+
+
+def segment_key(reader: Any) -> str:
+    """A key that names the segment's immutable contents."""
+    return str(reader.segment().segment_id())
+
+
+def postings(reader: Any, key: str, field: str, text: bytes) -> Postings:
+    """Every posting of TEXT in FIELD in this segment, deleted documents included."""
+    cache_key = ("p", key, field, text.hex())
+    found = _cache.get(cache_key)
+    if found is None:
+        found = _read_postings(reader, field, text)
+        _cache.put(cache_key, found, found.docnums.nbytes + found.weights.nbytes + 200)
+    return found
+
+
+def _read_postings(reader: Any, field: str, text: bytes) -> Postings:
+    if (field, text) not in reader:
+        return Postings(np.empty(0, np.int32), np.empty(0, np.float32))
+    matcher = reader.postings(field, text)
+    if isinstance(matcher, wrappers.FilterMatcher):  # deletions: applied by the caller
+        matcher = matcher.child
+    ids, weights = _read_blocks(matcher)
+    return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
+
+
+def _read_blocks(matcher: Any) -> tuple[list[int], list[float]]:
+    """Ids and weights, a block at a time where the matcher allows it.
+
+    Whoosh's public matcher API yields one posting per Python call; its leaf matcher
+    decodes a whole block at once, so reading blocks is several times faster.
+    """
+    ids: list[int] = []
+    weights: list[float] = []
+    block_reader = all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block"))
+    while matcher.is_active():
+        if block_reader:
+            matcher._read_ids()
+            matcher._read_weights()
+            start = matcher._i
+            ids.extend(matcher._ids[start:])
+            weights.extend(matcher._weights[start:])
+            matcher._next_block()
+        else:
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return ids, weights
+
+
+def lengths(reader: Any, key: str, field: str) -> NDArray[np.float64]:
+    """Each document's length of FIELD, as Whoosh stores it (a one-byte approximation)."""
+    cache_key = ("l", key, field)
+    found = _cache.get(cache_key)
+    if found is None:
+        count = reader.doc_count_all()
+        column = _length_column(reader, field)
+        if column is not None:
+            raw = np.fromiter(iter(column), dtype=np.uint8, count=count)
+            found = _LENGTHS[raw]
+        else:
+            found = np.array(
+                [reader.doc_field_length(n, field, 0) for n in range(count)], dtype=np.float64
+            )
+        _cache.put(cache_key, found, found.nbytes + 200)
+    return found
+
+
+def _length_column(reader: Any, field: str) -> Any | None:
+    from whoosh.codec import whoosh3
+
+    try:
+        return reader._perdoc._cached_reader(whoosh3._lenfield(field), whoosh3.LENGTHS_COLUMN)
+    except AttributeError:  # another codec: the per-document path
+        return None
+
+
+def codes(reader: Any, key: str, field: str) -> Codes:
+    """The value of an ID field for every document of the segment, read from its terms."""
+    cache_key = ("c", key, field)
+    found = _cache.get(cache_key)
+    if found is None:
+        column = np.zeros(reader.doc_count_all(), dtype=np.int32)
+        values = [""]
+        for term in reader.lexicon(field):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            values.append(text)
+            ids, _ = _read_blocks(_leaf(reader.postings(field, term)))
+            column[np.asarray(ids, dtype=np.int64)] = len(values) - 1
+        found = Codes(column, values)
+        _cache.put(cache_key, found, column.nbytes + 64 * len(values))
+    return found
+
+
+def numbers(reader: Any, key: str, field: str) -> NDArray[np.uint64]:
+    """A sortable column's stored value for every document of the segment.
+
+    The raw values (not translated to ints or datetimes): Whoosh encodes them
+    unsigned in the same order, which is all a sort needs.
+    """
+    cache_key = ("n", key, field)
+    found = _cache.get(cache_key)
+    if found is None:
+        column = reader.column_reader(field, translate=False)
+        found = np.fromiter(iter(column), dtype=np.uint64, count=reader.doc_count_all())
+        _cache.put(cache_key, found, found.nbytes + 200)
+    return found
+
+
+def _leaf(matcher: Any) -> Any:
+    return matcher.child if isinstance(matcher, wrappers.FilterMatcher) else matcher
+
+
+def clear() -> None:
+    """Forget everything (tests)."""
+    _cache.clear()
