@@ -122,3 +122,20 @@ def test_dates_sort_newest_first(built: Path) -> None:
     dates = [h.created_at for h in found.hits if h.created_at is not None]
     assert dates == sorted(dates, reverse=True) and len(dates) > 5
     assert all(isinstance(d, dt.datetime) for d in dates)
+
+
+def test_columns_read_in_one_go_agree_with_whooshs_readers(built: Path) -> None:
+    with index.open_index(built).searcher() as searcher:
+        for reader, _ in searcher.reader().leaf_readers():
+            count = reader.doc_count_all()
+            fast = postings._reference_codes(reader, "area")
+            slow = postings._codes_from_terms(reader, "area")
+            assert fast is not None
+            assert [fast.values[c] for c in fast.codes] == [slow.values[c] for c in slow.codes]
+            lengths = postings.lengths(reader, postings.segment_key(reader), "body")
+            assert lengths.tolist() == [
+                reader.doc_field_length(n, "body") or 0 for n in range(count)
+            ]
+            dates = postings.numbers(reader, postings.segment_key(reader), "created_at")
+            column = reader.column_reader("created_at", translate=False)
+            assert dates.tolist() == list(column)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from whoosh import columns
 from whoosh.matching import wrappers
 from whoosh.util.numeric import byte_to_length
 
@@ -131,12 +132,12 @@ def lengths(reader: Any, key: str, field: str) -> NDArray[np.float64]:
     if found is None:
         count = reader.doc_count_all()
         column = _length_column(reader, field)
-        if column is not None:
-            raw = np.fromiter(iter(column), dtype=np.uint8, count=count)
+        raw = _fixed_width(column, count) if column is not None else None
+        if raw is not None:
             found = _LENGTHS[raw]
         else:
             found = np.array(
-                [reader.doc_field_length(n, field, 0) for n in range(count)], dtype=np.float64
+                [reader.doc_field_length(n, field, 0) or 0 for n in range(count)], dtype=np.float64
             )
         _cache.put(cache_key, found, found.nbytes + 200)
     return found
@@ -151,21 +152,71 @@ def _length_column(reader: Any, field: str) -> Any | None:
         return None
 
 
+# Whoosh's struct codes whose numpy meaning is the same size and kind.
+_NUMPY_CODES = {
+    "B": ">u1",
+    "H": ">u2",
+    "I": ">u4",
+    "Q": ">u8",
+    "b": ">i1",
+    "h": ">i2",
+    "i": ">i4",
+    "q": ">i8",
+    "f": ">f4",
+    "d": ">f8",
+}
+
+
+def _fixed_width(column: Any, count: int) -> NDArray[Any] | None:
+    """A numeric column's values in one read, or None if it is not one we can read so.
+
+    Whoosh's own reader unpacks one value per Python call; the column is a plain run of
+    big-endian numbers, shorter than COUNT when the last documents have the default.
+    """
+    if not isinstance(column, columns.NumericColumn.Reader):
+        return None
+    code = _NUMPY_CODES.get(column._typecode)
+    if code is None:
+        return None
+    stored = min(column._count, count)
+    raw = column._dbfile.get(column._basepos, stored * column._fixedlen)
+    values = np.frombuffer(raw, dtype=np.dtype(code)).astype(np.dtype(code).newbyteorder("="))
+    if stored < count:
+        values = np.concatenate([values, np.full(count - stored, column._default, values.dtype)])
+    return values
+
+
 def codes(reader: Any, key: str, field: str) -> Codes:
-    """The value of an ID field for every document of the segment, read from its terms."""
+    """The value of an ID field for every document of the segment."""
     cache_key = ("c", key, field)
     found = _cache.get(cache_key)
     if found is None:
-        column = np.zeros(reader.doc_count_all(), dtype=np.int32)
-        values = [""]
-        for term in reader.lexicon(field):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
-            values.append(text)
-            ids, _ = _read_blocks(_leaf(reader.postings(field, term)))
-            column[np.asarray(ids, dtype=np.int64)] = len(values) - 1
-        found = Codes(column, values)
-        _cache.put(cache_key, found, column.nbytes + 64 * len(values))
+        found = _reference_codes(reader, field) or _codes_from_terms(reader, field)
+        _cache.put(cache_key, found, found.codes.nbytes + 64 * len(found.values))
     return found
+
+
+def _reference_codes(reader: Any, field: str) -> Codes | None:
+    """The codes as a RefBytesColumn stores them: one small number per document."""
+    column = reader.column_reader(field, translate=False) if reader.has_column(field) else None
+    if not isinstance(column, columns.RefBytesColumn.Reader):
+        return None
+    count = reader.doc_count_all()
+    raw = column._dbfile.get(column._basepos, count * column._itemsize)
+    refs = np.frombuffer(raw, dtype=np.dtype(_NUMPY_CODES[column._typecode]))
+    values = [u.decode("utf-8") if isinstance(u, bytes) else str(u) for u in column._uniques]
+    return Codes(refs.astype(np.int32), values)
+
+
+def _codes_from_terms(reader: Any, field: str) -> Codes:
+    column = np.zeros(reader.doc_count_all(), dtype=np.int32)
+    values = [""]
+    for term in reader.lexicon(field):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        values.append(text)
+        ids, _ = _read_blocks(_leaf(reader.postings(field, term)))
+        column[np.asarray(ids, dtype=np.int64)] = len(values) - 1
+    return Codes(column, values)
 
 
 def numbers(reader: Any, key: str, field: str) -> NDArray[np.uint64]:
@@ -177,8 +228,13 @@ def numbers(reader: Any, key: str, field: str) -> NDArray[np.uint64]:
     cache_key = ("n", key, field)
     found = _cache.get(cache_key)
     if found is None:
+        count = reader.doc_count_all()
         column = reader.column_reader(field, translate=False)
-        found = np.fromiter(iter(column), dtype=np.uint64, count=reader.doc_count_all())
+        fixed = _fixed_width(column, count)
+        if fixed is not None:
+            found = fixed.astype(np.uint64)
+        else:
+            found = np.fromiter(iter(column), dtype=np.uint64, count=count)
         _cache.put(cache_key, found, found.nbytes + 200)
     return found
 

@@ -8,6 +8,7 @@ for prefix suggestions.
 
 from __future__ import annotations
 
+from whoosh import columns
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
@@ -24,6 +25,13 @@ TEXT_FIELDS = {**SUPPLIER_FIELDS, **REVIEW_FIELDS}
 FACETS = ("kind", "sector", "area", "rating_band")
 
 
+def _facet_column() -> columns.RefBytesColumn:
+    # Each document stores a small number into a table of the distinct values, which
+    # postings.codes reads for facet counts in one go (up to 65,535 values a segment;
+    # facets are sectors, kinds, bands and local-authority areas).
+    return columns.RefBytesColumn()
+
+
 def build_schema() -> Schema:
     stem = StemmingAnalyzer()
     words = StandardAnalyzer(stoplist=None)
@@ -32,7 +40,7 @@ def build_schema() -> Schema:
     domain_words = StandardAnalyzer()
     return Schema(
         key=ID(unique=True, stored=True),
-        doc_type=ID(stored=True, sortable=True),
+        doc_type=ID(stored=True, sortable=_facet_column()),
         doc_id=NUMERIC(stored=True),
         # Searchable text, stored where snippets are shown from it.
         name=TEXT(analyzer=stem, stored=True, field_boost=SUPPLIER_FIELDS["name"]),
@@ -52,10 +60,10 @@ def build_schema() -> Schema:
         supplier_name=STORED(),
         rating=STORED(),
         # Facets and sorting.
-        kind=ID(stored=True, sortable=True),
-        sector=ID(stored=True, sortable=True),
-        area=ID(stored=True, sortable=True),
-        rating_band=ID(stored=True, sortable=True),
+        kind=ID(stored=True, sortable=_facet_column()),
+        sector=ID(stored=True, sortable=_facet_column()),
+        area=ID(stored=True, sortable=_facet_column()),
+        rating_band=ID(stored=True, sortable=_facet_column()),
         created_at=DATETIME(stored=True, sortable=True),
         # Milli-points: a sortable float NUMERIC fails in Whoosh (both 2.7.4 and -reloaded).
         reputation=NUMERIC(int, bits=64, stored=True, sortable=True, default=0),
