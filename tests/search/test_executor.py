@@ -16,9 +16,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh import fields
+from whoosh import index as whoosh_index
+from whoosh.analysis import StandardAnalyzer
 
 from tests.search.test_searchers import _build
 from vrm.search import executor, index, postings, searchers, searching
+from vrm.search.documents import ReviewData, SupplierData, review_document, supplier_document
+from vrm.search.schema import build_schema
 from vrm.search.searching import SearchRequest
 
 WORDS = ("refund", "engineers", "meter", "broadband", "letter", "queue", "the", "leeds", "zzz")
@@ -139,3 +144,42 @@ def test_columns_read_in_one_go_agree_with_whooshs_readers(built: Path) -> None:
             dates = postings.numbers(reader, postings.segment_key(reader), "created_at")
             column = reader.column_reader("created_at", translate=False)
             assert dates.tolist() == list(column)
+
+
+def test_an_index_from_an_older_schema_still_searches_and_asks_for_a_reindex(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    older = build_schema()  # as the first release built it
+    older.remove("sector")
+    older.add("sector", fields.ID(stored=True, sortable=True))
+    older.remove("domain")
+    older.add("domain", fields.TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True))
+    base = tmp_path / "search"
+    (base / "index-old").mkdir(parents=True)
+    ix = whoosh_index.create_in(str(base / "index-old"), older)
+    supplier = SupplierData(
+        id=1,
+        slug="s",
+        name="Northern Water",
+        kind="business",
+        sector="water",
+        sector_name="Water",
+        created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
+    review = ReviewData(
+        id=1,
+        title="Leak",
+        body="The leak was fixed.",
+        rating=4,
+        created_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+        supplier=supplier,
+    )
+    index.write(ix.writer(), [supplier_document(supplier), review_document(review)], [])
+    index.swap(base, "index-old")
+    with caplog.at_level("WARNING", logger="vrm.search.index"):
+        found = searching.search(base, SearchRequest(text="leak"))
+        searching.search(base, SearchRequest(text="leak", filters={"sector": "water"}))
+    assert found.total == 1 and dict(found.facets["sector"]) == {"water": 1}
+    warnings = [r.getMessage() for r in caplog.records if "older version" in r.getMessage()]
+    assert len(warnings) == 1 and index.REINDEX_COMMAND in warnings[0]
+    searchers.forget_all()

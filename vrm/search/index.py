@@ -28,7 +28,7 @@ from typing import Any
 
 from whoosh import index
 
-from vrm.search.schema import build_schema
+from vrm.search.schema import build_schema, schema_is_current
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +58,27 @@ def live_path(base: Path) -> Path:
 
 def open_index(base: Path) -> index.Index:
     path = live_path(base)
-    opened = result_or_error(lambda: index.open_dir(str(path)))
+    opened = result_or_error(lambda: open_dir(path))
     if isinstance(opened, str):  # any unreadable index is "being rebuilt", never a 500
         raise SearchUnavailable(f"the search index in {path} cannot be read: {opened}")
     return opened  # type: ignore[no-any-return]
+
+
+def open_dir(path: Path) -> index.Index:
+    """The index at PATH; the log says once if an older Parley built it."""
+    opened = index.open_dir(str(path))
+    if str(path) not in _outdated_reported and not schema_is_current(opened.schema):
+        _outdated_reported.add(str(path))
+        log.warning(
+            "the search index in %s was built by an older version of Parley: search works,"
+            " but run `%s` to rebuild it with the current fields",
+            path,
+            REINDEX_COMMAND,
+        )
+    return opened
+
+
+_outdated_reported: set[str] = set()
 
 
 def result_or_error(action: Callable[[], Any]) -> Any:

@@ -8,6 +8,8 @@ for prefix suggestions.
 
 from __future__ import annotations
 
+from typing import Any
+
 from whoosh import columns
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
@@ -67,4 +69,26 @@ def build_schema() -> Schema:
         created_at=DATETIME(stored=True, sortable=True),
         # Milli-points: a sortable float NUMERIC fails in Whoosh (both 2.7.4 and -reloaded).
         reputation=NUMERIC(int, bits=64, stored=True, sortable=True, default=0),
+    )
+
+
+def schema_is_current(stored: Schema) -> bool:
+    """Whether an index's stored schema analyses and stores as build_schema() does.
+
+    Field by field: the same kinds, formats, analyzers and column kinds (Whoosh's own
+    equality also compares column objects by identity, so it never holds).
+    """
+    expected = build_schema()
+    if sorted(stored.names()) != sorted(expected.names()):
+        return False
+    return all(_same_field(stored[name], expected[name]) for name in expected.names())
+
+
+def _same_field(stored: Any, expected: Any) -> bool:
+    return (
+        type(stored) is type(expected)
+        and type(stored.format) is type(expected.format)
+        and getattr(stored, "analyzer", None) == getattr(expected, "analyzer", None)
+        and type(getattr(stored, "column_type", None))
+        is type(getattr(expected, "column_type", None))
     )

@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
 from whoosh import query
 from whoosh import searching as whoosh_searching
 from whoosh.qparser import MultifieldParser, PhrasePlugin, QueryParser
 
 from vrm.pagination import PageLinks
 from vrm.search import executor, searchers, snippets
-from vrm.search.index import SearchUnavailable, live_path, result_or_error
+from vrm.search.index import SearchUnavailable, live_path, open_dir, result_or_error
 from vrm.search.schema import FACETS, TEXT_FIELDS
 from vrm.search.snippets import Segments
 
@@ -100,9 +99,7 @@ def keys(base: Path) -> set[str]:
 def _with_searcher(base: Path, action: Callable[[Any], Any]) -> Any:
     """ACTION's result with this thread's open searcher over the live index."""
     path = live_path(base)
-    opened = result_or_error(
-        lambda: searchers.searcher_for(base, path, lambda: whoosh_index.open_dir(str(path)))
-    )
+    opened = result_or_error(lambda: searchers.searcher_for(base, path, lambda: open_dir(path)))
     if isinstance(opened, str):  # any unreadable index is "being rebuilt", never a 500
         searchers.forget(base)
         raise SearchUnavailable(f"the search index in {path} cannot be read: {opened}")
