@@ -130,6 +130,7 @@ def review_document(review: ReviewData) -> dict[str, object]:
         "doc_id": review.id,
         "title": review.title,
         "body": body,
+        "body_positions": body,
         "supplier_text": supplier.name,
         "spell": f"{review.title}\n{body}",
         "supplier_id": supplier.id,

@@ -7,8 +7,8 @@ nine fields: about half a second. Here each posting list is decoded once into nu
 arrays (see postings.py) and the query becomes a few array operations per segment,
 scored with Whoosh's own BM25F formula and statistics, so the ranking is Whoosh's.
 
-Terms, And, Or, constant-score filters and Every are evaluated here; anything else in a
-query (phrases, say) is asked of Whoosh for that node only, over its own matcher.
+Terms, phrases, And, Or, constant-score filters and Every are evaluated here; anything
+else in a query is asked of Whoosh for that node only, over its own matcher.
 """
 
 from __future__ import annotations
@@ -22,26 +22,36 @@ from numpy.typing import NDArray
 from whoosh import query
 
 from vrm.search import postings
+from vrm.search.schema import PHRASE_POSITIONS
 
 Scores = NDArray[np.float64]
 Mask = NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
+class SegmentMatches:
+    reader: Any
+    offset: int  # of the segment's first document among all segments
+    key: str  # postings.segment_key
+    matched: Mask
+    scores: Scores
+
+
+@dataclass(frozen=True)
 class Matches:
     """Every match of a query: per segment, which documents and their scores."""
 
-    segments: list[tuple[Any, int, str, Mask, Scores]]  # reader, offset, key, matched, scores
+    segments: list[SegmentMatches]
 
     @property
     def total(self) -> int:
-        return sum(int(np.count_nonzero(mask)) for _, _, _, mask, _ in self.segments)
+        return sum(int(np.count_nonzero(s.matched)) for s in self.segments)
 
 
 def run(searcher: Any, q: query.Query, restrict: query.Query | None = None) -> Matches:
     """Every live document matching Q (and RESTRICT, unscored) with Whoosh's scores.
 
-    The searcher must weigh with BM25F (Whoosh's default, which searchers.py keeps).
+    The searcher must weigh with BM25F, Whoosh's default.
     """
     found = []
     for reader, offset in searcher.reader().leaf_readers():
@@ -54,7 +64,7 @@ def run(searcher: Any, q: query.Query, restrict: query.Query | None = None) -> M
             matched &= context.evaluate(restrict)[0]
         if reader.has_deletions():
             matched = matched & context.live()
-        found.append((reader, offset, key, matched, scores))
+        found.append(SegmentMatches(reader, offset, key, matched, scores))
     return Matches(found)
 
 
@@ -80,9 +90,11 @@ class _Segment:
         if isinstance(q, query.Term):
             return self.term(q)
         if isinstance(q, query.And):
-            return self.boosted(q.boost, self.combine(q.subqueries, all_of=True))
+            return self.boosted(q, self.combine(q.subqueries, all_of=True))
         if isinstance(q, query.Or) and not q.scale and q.minmatch in (0, 1, None):
-            return self.boosted(q.boost, self.combine(q.subqueries, all_of=False))
+            return self.boosted(q, self.combine(q.subqueries, all_of=False))
+        if isinstance(q, query.Phrase) and q.slop == 1:  # what the parser makes of "..."
+            return self.phrase(q)
         if isinstance(q, query.ConstantScoreQuery):
             matched, _ = self.evaluate(q.child)
             return matched, np.where(matched, q.score, 0.0)
@@ -93,8 +105,11 @@ class _Segment:
         return self.by_whoosh(q)
 
     @staticmethod
-    def boosted(boost: float, found: tuple[Mask, Scores]) -> tuple[Mask, Scores]:
-        return found if boost == 1.0 else (found[0], found[1] * boost)
+    def boosted(q: Any, found: tuple[Mask, Scores]) -> tuple[Mask, Scores]:
+        # As Whoosh: a compound of one subquery is that subquery, boost and all.
+        if q.boost == 1.0 or len(q.subqueries) < 2:
+            return found
+        return found[0], found[1] * q.boost
 
     def combine(self, subqueries: list[query.Query], *, all_of: bool) -> tuple[Mask, Scores]:
         if not all_of:
@@ -141,6 +156,48 @@ class _Segment:
             # A term's documents are distinct, so a fancy-indexed add is exact.
             scores[found.docnums] += q.boost * self.term_scores(q.fieldname, text, found)
 
+    def phrase(self, q: query.Phrase) -> tuple[Mask, Scores]:
+        """Documents with the words next to each other, in order, in the field.
+
+        Scored as Whoosh scores a phrase: its words' scores as terms, times its boost.
+        The positions come from the field, or from its twin (schema.PHRASE_POSITIONS).
+        """
+        matched, scores = self.empty()
+        schema = self.searcher.schema
+        if q.fieldname not in schema or not q.words:
+            return matched, scores
+        field = schema[q.fieldname]
+        try:
+            texts = [field.to_bytes(word) for word in q.words]
+        except ValueError:
+            return matched, scores
+        matched[:] = True
+        for word in q.words:
+            word_matched, word_scores = self.empty()
+            self.add_term(query.Term(q.fieldname, word), word_matched, word_scores)
+            matched &= word_matched
+            scores += word_scores
+        source = _positions_field(schema, q.fieldname)
+        if len(texts) > 1 and matched.any():
+            if source is None:
+                matched[:] = False
+            else:
+                matched &= self.adjacent(source, texts)
+        scores = np.where(matched, scores * q.boost, 0.0)
+        return matched, scores
+
+    def adjacent(self, source: str, texts: list[bytes]) -> Mask:
+        """Documents where TEXTS occur at consecutive positions of SOURCE."""
+        starts = postings.positions(self.reader, self.key, source, texts[0])
+        for text in texts[1:]:
+            following = postings.positions(self.reader, self.key, source, text)
+            starts = np.intersect1d(starts + 1, following, assume_unique=True)
+            if not len(starts):
+                break
+        found = np.zeros(self.size, dtype=bool)
+        found[(starts >> 32).astype(np.int64)] = True
+        return found
+
     def term_scores(self, fieldname: str, text: bytes, found: postings.Postings) -> Scores:
         weighting = self.searcher.weighting
         if not self.searcher.schema[fieldname].scorable:
@@ -156,7 +213,7 @@ class _Segment:
         return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / average)))  # type: ignore[no-any-return]
 
     def by_whoosh(self, q: query.Query) -> tuple[Mask, Scores]:
-        """Whoosh's own matcher for a node this module does not evaluate (a phrase)."""
+        """Whoosh's own matcher for a node this module does not evaluate (a sloppy phrase)."""
         matched, scores = self.empty()
         subsearcher = self._subsearcher()
         matcher = q.matcher(subsearcher, subsearcher.context())
@@ -173,16 +230,23 @@ class _Segment:
         return Searcher(self.reader, fromindex=self.searcher._ix, parent=self.searcher)
 
 
+def _positions_field(schema: Any, fieldname: str) -> str | None:
+    source = PHRASE_POSITIONS.get(fieldname, fieldname)
+    if source not in schema:  # an index from before the twin field: the field itself
+        source = fieldname
+    return source if schema[source].format.supports("positions") else None
+
+
 # -- what the page needs from the matches -------------------------------------------------
 
 
 def top(matches: Matches, limit: int) -> list[tuple[float, int]]:
     """The best LIMIT (score, global docnum), ties to the earlier document, like Whoosh."""
     best: list[tuple[float, int]] = []
-    for _, offset, _, matched, scores in matches.segments:
-        docnums = np.flatnonzero(matched)
-        segment_scores, docnums = _best(scores[docnums], docnums, limit)
-        best.extend(zip(segment_scores.tolist(), (docnums + offset).tolist(), strict=True))
+    for segment in matches.segments:
+        docnums = np.flatnonzero(segment.matched)
+        scores, docnums = _best(segment.scores[docnums], docnums, limit)
+        best.extend(zip(scores.tolist(), (docnums + segment.offset).tolist(), strict=True))
     best.sort(key=lambda hit: (-hit[0], hit[1]))
     return best[:limit]
 
@@ -190,13 +254,13 @@ def top(matches: Matches, limit: int) -> list[tuple[float, int]]:
 def top_by(matches: Matches, field: str, limit: int) -> list[tuple[float, int]]:
     """The LIMIT matches with the highest FIELD (newest first for a date), then by docnum."""
     best: list[tuple[int, int, float]] = []
-    for reader, offset, key, matched, scores in matches.segments:
-        docnums = np.flatnonzero(matched)
-        values = postings.numbers(reader, key, field)[docnums]
+    for segment in matches.segments:
+        docnums = np.flatnonzero(segment.matched)
+        values = postings.numbers(segment.reader, segment.key, field)[docnums]
         values, docnums = _best(values, docnums, limit)
-        best.extend(
-            zip(values.tolist(), (docnums + offset).tolist(), scores[docnums].tolist(), strict=True)
-        )
+        global_docnums = (docnums + segment.offset).tolist()
+        scores = segment.scores[docnums].tolist()
+        best.extend(zip(values.tolist(), global_docnums, scores, strict=True))
     best.sort(key=lambda hit: (-hit[0], hit[1]))
     return [(score, docnum) for _, docnum, score in best[:limit]]
 
@@ -216,12 +280,12 @@ def _best(keys: NDArray[Any], docnums: NDArray[Any], limit: int) -> tuple[NDArra
 def facet_counts(matches: Matches, fields: tuple[str, ...]) -> dict[str, Counter[str]]:
     """How many matches have each value of each facet field."""
     counts: dict[str, Counter[str]] = {field: Counter() for field in fields}
-    for reader, _, key, matched, _ in matches.segments:
-        if not matched.any():
+    for segment in matches.segments:
+        if not segment.matched.any():
             continue
         for field in fields:
-            column = postings.codes(reader, key, field)
-            tally = np.bincount(column.codes[matched], minlength=len(column.values))
+            column = postings.codes(segment.reader, segment.key, field)
+            tally = np.bincount(column.codes[segment.matched], minlength=len(column.values))
             for code in np.flatnonzero(tally):
                 counts[field][column.values[code]] += int(tally[code])
     return counts

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,35 +95,68 @@ def postings(reader: Any, key: str, field: str, text: bytes) -> Postings:
 def _read_postings(reader: Any, field: str, text: bytes) -> Postings:
     if (field, text) not in reader:
         return Postings(np.empty(0, np.int32), np.empty(0, np.float32))
-    matcher = reader.postings(field, text)
-    if isinstance(matcher, wrappers.FilterMatcher):  # deletions: applied by the caller
-        matcher = matcher.child
-    ids, weights = _read_blocks(matcher)
+    # Deleted documents are read too: the caller applies the deletions.
+    ids, weights = _read_blocks(_leaf(reader.postings(field, text)))
     return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
 
 
 def _read_blocks(matcher: Any) -> tuple[list[int], list[float]]:
-    """Ids and weights, a block at a time where the matcher allows it.
+    ids: list[int] = []
+    weights: list[float] = []
+    for block_ids, block_weights in _blocks(matcher, "weight"):
+        ids.extend(block_ids)
+        weights.extend(block_weights)
+    return ids, weights
+
+
+def _blocks(matcher: Any, part: str) -> Iterator[tuple[Sequence[int], Sequence[Any]]]:
+    """(ids, weights or values) a block at a time where the matcher allows it.
 
     Whoosh's public matcher API yields one posting per Python call; its leaf matcher
     decodes a whole block at once, so reading blocks is several times faster.
     """
-    ids: list[int] = []
-    weights: list[float] = []
-    block_reader = all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block"))
-    while matcher.is_active():
-        if block_reader:
-            matcher._read_ids()
-            matcher._read_weights()
-            start = matcher._i
-            ids.extend(matcher._ids[start:])
-            weights.extend(matcher._weights[start:])
-            matcher._next_block()
-        else:
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
+    reader_names = ("_read_ids", f"_read_{part}s", "_next_block")
+    if not all(hasattr(matcher, name) for name in reader_names):
+        read_one = matcher.weight if part == "weight" else matcher.value
+        while matcher.is_active():
+            yield [matcher.id()], [read_one()]
             matcher.next()
-    return ids, weights
+        return
+    while matcher.is_active():
+        matcher._read_ids()
+        getattr(matcher, f"_read_{part}s")()
+        start = matcher._i
+        yield matcher._ids[start:], getattr(matcher, f"_{part}s")[start:]
+        matcher._next_block()
+
+
+def positions(reader: Any, key: str, field: str, text: bytes) -> NDArray[np.int64]:
+    """Where TEXT occurs in FIELD: sorted ``docnum << 32 | position`` keys.
+
+    One number per occurrence, so "the next word of a phrase" is ``key + 1`` and a
+    phrase is found with array intersections (see executor.Phrase).
+    """
+    cache_key = ("w", key, field, text.hex())
+    found = _cache.get(cache_key)
+    if found is None:
+        found = _read_positions(reader, field, text)
+        _cache.put(cache_key, found, found.nbytes + 200)
+    return found
+
+
+def _read_positions(reader: Any, field: str, text: bytes) -> NDArray[np.int64]:
+    if (field, text) not in reader:
+        return np.empty(0, np.int64)
+    matcher = _leaf(reader.postings(field, text))
+    decode = reader.schema[field].format.decode_positions
+    docnums: list[int] = []
+    places: list[int] = []
+    for block_ids, values in _blocks(matcher, "value"):
+        for docnum, value in zip(block_ids, values, strict=True):
+            where = decode(value)
+            docnums.extend([docnum] * len(where))
+            places.extend(where)
+    return (np.asarray(docnums, dtype=np.int64) << 32) | np.asarray(places, dtype=np.int64)
 
 
 def lengths(reader: Any, key: str, field: str) -> NDArray[np.float64]:
