@@ -87,6 +87,7 @@ def test_plain_text_keeps_words() -> None:
         ("wild* card? fuzzy~2 boost^3", "wild card fuzzy 2 boost 3"),
         ("(group) [range TO x] {y}", "group range x y"),
         ("a\x00b", "a b"),
+        ("Sainsbury's 'quoted'", "Sainsbury's 'quoted'"),
         ("Ελληνικά Кириллица 中文 العربية", "Ελληνικά Кириллица 中文 العربية"),
     ],
 )

@@ -164,3 +164,42 @@ def test_did_you_mean_and_suggestions(
     assert searching.suggest(search_dir, "brig") == ["Brighton Telecom"]
     assert searching.suggest(search_dir, "brighton tel") == ["Brighton Telecom"]
     assert searching.suggest(search_dir, "b") == []
+    assert searching.suggest(search_dir, "brighton t") == ["Brighton Telecom"]
+
+
+def test_did_you_mean_only_for_words_the_index_has_never_seen(
+    db_session: Session, commit: Callable[[], None], find: Find
+) -> None:
+    supplier = make_supplier(db_session, "Thames Water", sector="water")
+    make_review(db_session, supplier, body="The councils answered my complaints about the leak")
+    commit()
+    assert find("thmes water").did_you_mean == "thames water"  # never the stop word "the"
+    assert find("complaint").did_you_mean is None  # found by its stem: nothing to correct
+    assert find("council").did_you_mean is None
+    assert find('"thmes" leak-free').did_you_mean == '"thames" leak-free'
+    for joined in ("well-known", "re-sent", "thmes-watr", "oct,opus", "oct\x01opus", "a-b-c"):
+        find(joined)  # never an error, whatever the spelling check makes of it
+
+
+def test_suggestions_read_names_as_they_were_indexed(
+    db_session: Session, commit: Callable[[], None], search_dir: Path
+) -> None:
+    make_supplier(db_session, "Sainsbury's Energy", sector="energy")
+    make_supplier(db_session, "British Gas", sector="energy")
+    commit()
+    assert searching.suggest(search_dir, "sainsbury's") == ["Sainsbury's Energy"]
+    assert searching.suggest(search_dir, "british g") == ["British Gas"]
+    assert searching.suggest(search_dir, "British  GAS ") == ["British Gas"]
+
+
+def test_when_no_result_has_every_word_those_with_some_are_shown(
+    db_session: Session, commit: Callable[[], None], find: Find
+) -> None:
+    supplier = make_supplier(db_session, "Brighton Telecom", sector="telecoms")
+    make_review(db_session, supplier, body="Engineer fixed the broadband")
+    commit()
+    every = find("broadband engineer")
+    assert every.total == 1 and not every.any_word
+    some = find("broadband zebra")
+    assert some.total >= 1 and some.any_word
+    assert find("zebra giraffe").total == 0

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.search.factories import make_review, make_supplier
+from tests.search.factories import make_area, make_review, make_supplier
 
 NASTY = [
     "",
@@ -38,6 +38,12 @@ NASTY = [
     "العربية",
     "\u202e\u200b",
     "%00",
+    "well-known",
+    "helpfull-phone",
+    "oct,opus",
+    "oct\x01opus",
+    "Sainsbury's",
+    "the and of",
 ]
 
 
@@ -159,3 +165,38 @@ def test_missing_or_corrupt_index(
     # Writes still succeed; their changes wait in the outbox for the rebuild.
     make_review(db_session, make_supplier(db_session, "Still Writing"), body="after damage")
     commit()
+
+
+def test_a_page_past_the_last_shows_the_last_and_says_so(
+    client: FlaskClient, populated: Path
+) -> None:
+    html = client.get("/search?q=meter&page=7").get_data(as_text=True)
+    assert "There is no page 7" in html and "1 result" in html and "<mark>" in html
+    assert client.get("/api/v1/search?q=meter&page=7").get_json()["results"] == []
+
+
+def test_some_words_are_better_than_nothing(client: FlaskClient, populated: Path) -> None:
+    html = client.get("/search?q=meter+zebra").get_data(as_text=True)
+    assert "No result has every one of your words" in html and "<mark>" in html
+    body = client.get("/api/v1/search?q=meter+zebra").get_json()
+    assert body["any_word"] is True and body["total"] >= 1
+    assert client.get("/api/v1/search?q=meter").get_json()["any_word"] is False
+
+
+def test_nothing_to_narrow_down_shows_no_facets(client: FlaskClient, populated: Path) -> None:
+    html = client.get("/search?q=zebra").get_data(as_text=True)
+    assert "No results" in html and "Narrow down" not in html
+
+
+def test_long_facet_lists_open_on_demand_and_bands_go_best_first(
+    client: FlaskClient, db_session: Session, commit: Callable[[], None], search_dir: Path
+) -> None:
+    for n in range(14):
+        area = make_area(db_session, f"Borough {n:02d}")
+        supplier = make_supplier(db_session, f"Heron Water {n}", area_id=area.id)
+        make_review(db_session, supplier, title="Heron leak", rating=(1, 3, 5)[n % 3])
+    commit()
+    html = client.get("/search?q=heron&type=review").get_data(as_text=True)
+    assert "All 14 area values" in html and "<details" in html
+    bands = client.get("/api/v1/search?q=heron&type=review").get_json()["facets"]["rating_band"]
+    assert [b["value"] for b in bands] == ["high", "mid", "low"]

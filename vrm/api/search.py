@@ -31,6 +31,7 @@ def search() -> Response:
         "pages": 0,
         "total": 0,
         "did_you_mean": None,
+        "any_word": False,
         "results": [],
         "facets": {},
     }
@@ -52,6 +53,7 @@ def search() -> Response:
         pages=results.pages,
         total=results.total,
         did_you_mean=results.did_you_mean,
+        any_word=results.any_word,
         results=hits,
         facets=present.facets_view(results),
     )
@@ -83,7 +85,9 @@ PATHS: dict[str, Any] = {
             "summary": "Search suppliers, public services and reviews",
             "description": "The same results as the search page. Query text is words and "
             '"phrases" only; operators and field names are read as words. Text past '
-            "200 characters is cut (truncated: true).",
+            "200 characters is cut (truncated: true). Every word must be found; when no "
+            "document has them all, those with some are returned (any_word: true). A page "
+            "past the last has no results.",
             "parameters": [
                 _param("q", "Words to find", {"type": "string"}),
                 _param(
@@ -174,6 +178,10 @@ SCHEMAS: dict[str, Any] = {
             "pages": {"type": "integer"},
             "total": {"type": "integer"},
             "did_you_mean": {"type": ["string", "null"]},
+            "any_word": {
+                "type": "boolean",
+                "description": "No document had every word, so these have some of them",
+            },
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
             "facets": {
                 "type": "object",

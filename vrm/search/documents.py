@@ -166,7 +166,8 @@ def clean_query(raw: str | None) -> CleanQuery:
     text = (raw or "").replace("\x00", " ")
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
-    text = _OPERATOR_CHARS.sub(" ", text).replace("'", " ").replace("“", '"').replace("”", '"')
+    # Apostrophes stay ("Sainsbury's" as typed); the parser reads them as part of words.
+    text = _OPERATOR_CHARS.sub(" ", text).replace("“", '"').replace("”", '"')
     if text.count('"') % 2:
         text = text.replace('"', " ")
     words = [w for w in text.split() if w.upper() not in _BARE_OPERATORS and w.strip('"-')]

@@ -71,10 +71,17 @@ def hit_view(hit: Hit) -> dict[str, Any]:
 
 
 def facets_view(results: SearchResults) -> dict[str, list[dict[str, Any]]]:
-    return {
+    """Each facet's values with labels and counts: most first, rating bands best first."""
+    view = {
         name: [
             {"value": value, "label": facet_label(name, value), "count": count}
             for value, count in pairs
         ]
         for name, pairs in results.facets.items()
     }
+    if "rating_band" in view:
+        order = list(RATING_BANDS)
+        view["rating_band"].sort(
+            key=lambda item: order.index(item["value"]) if item["value"] in order else len(order)
+        )
+    return view

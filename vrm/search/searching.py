@@ -16,10 +16,10 @@ from typing import Any
 
 from whoosh import query
 from whoosh import searching as whoosh_searching
-from whoosh.qparser import MultifieldParser, PhrasePlugin, QueryParser
+from whoosh.qparser import MultifieldParser, OrGroup, PhrasePlugin
 
 from vrm.pagination import PageLinks
-from vrm.search import executor, searchers, snippets
+from vrm.search import executor, searchers, snippets, spelling
 from vrm.search.index import SearchUnavailable, live_path, open_dir, result_or_error
 from vrm.search.schema import FACETS, TEXT_FIELDS
 from vrm.search.snippets import Segments
@@ -64,6 +64,7 @@ class SearchResults(PageLinks):
     pages: int
     facets: dict[str, list[tuple[str, int]]]
     did_you_mean: str | None
+    any_word: bool = False  # no result had every word; these have some of them
 
 
 def search(base: Path, request: SearchRequest) -> SearchResults:
@@ -73,15 +74,17 @@ def search(base: Path, request: SearchRequest) -> SearchResults:
 
 
 def suggest(base: Path, prefix: str, limit: int = 8) -> list[str]:
-    """Supplier names whose words start with what was typed."""
-    words = prefix.lower().split()[:6]
-    if not words or len(words[-1]) < 2:
-        return []
-    parts: list[query.Query] = [query.Term("suggest", w) for w in words[:-1]]
-    parts.append(query.Prefix("suggest", words[-1]))
-    only_suppliers = query.Term("doc_type", "supplier")
+    """Supplier names with every typed word, the last one perhaps half typed."""
 
     def names(searcher: Any) -> list[str]:
+        # The words as the names were indexed: "Sainsbury's" is "sainsbury" and "s".
+        analyzer = searcher.schema["suggest"].analyzer
+        words = [token.text for token in analyzer(prefix, mode="query")][:6]
+        if not words or (len(words) == 1 and len(words[0]) < 2):
+            return []
+        parts: list[query.Query] = [query.Term("suggest", w) for w in words[:-1]]
+        parts.append(query.Prefix("suggest", words[-1]))
+        only_suppliers = query.Term("doc_type", "supplier")
         results = searcher.search(query.And(parts), filter=only_suppliers, limit=limit)
         return [hit["name"] for hit in results]
 
@@ -113,10 +116,14 @@ def _with_searcher(base: Path, action: Callable[[Any], Any]) -> Any:
 # -- one search ---------------------------------------------------------------------------
 
 
-def parser(schema: Any) -> MultifieldParser:
+def parser(schema: Any, *, any_word: bool = False) -> MultifieldParser:
     # Only words and "phrases": no field names, wildcards, ranges, boosts or operators.
     return MultifieldParser(
-        list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS, plugins=[PhrasePlugin()]
+        list(TEXT_FIELDS),
+        schema,
+        fieldboosts=TEXT_FIELDS,
+        plugins=[PhrasePlugin()],
+        **({"group": OrGroup} if any_word else {}),
     )
 
 
@@ -127,18 +134,28 @@ def restriction(request: SearchRequest) -> query.Query | None:
     return query.And(terms) if terms else None
 
 
-def build_query(searcher: Any, request: SearchRequest) -> query.Query:
-    """The words as a query (every document when there are none); filters are separate."""
+def build_query(searcher: Any, request: SearchRequest, *, any_word: bool = False) -> query.Query:
+    """The words as a query (every document when there are none); filters are separate.
+
+    Every word must be found, unless ANY_WORD (the fallback when none has them all).
+    """
     if not request.text:
         return query.Every()
-    return parser(searcher.schema).parse(request.text)
+    return parser(searcher.schema, any_word=any_word).parse(request.text)
 
 
 def _search(searcher: Any, request: SearchRequest) -> SearchResults:
     page = max(1, request.page)
     limit = page * request.per_page
     q = build_query(searcher, request)
-    matches = executor.run(searcher, q, restriction(request))
+    restrict = restriction(request)
+    matches = executor.run(searcher, q, restrict)
+    any_word = False
+    if not matches.total and isinstance(q, query.And):
+        # No document has every word: show those with some, best first, and say so.
+        q = build_query(searcher, request, any_word=True)
+        matches = executor.run(searcher, q, restrict)
+        any_word = matches.total > 0
     sort_field = SORT_FIELDS.get(request.sort)
     if sort_field:
         top_n = executor.top_by(matches, sort_field, limit)
@@ -159,24 +176,8 @@ def _search(searcher: Any, request: SearchRequest) -> SearchResults:
     total = matches.total
     pages = max(1, math.ceil(total / request.per_page))
     # Correcting costs a walk of the word list: only when a word is unknown.
-    did_you_mean = _did_you_mean(searcher, request.text) if request.text else None
-    return SearchResults(hits, total, page, pages, facets, did_you_mean)
-
-
-def _did_you_mean(searcher: Any, text: str) -> str | None:
-    spelling = QueryParser("spell", searcher.schema, plugins=[PhrasePlugin()])
-    parsed = spelling.parse(text)
-    reader = searcher.reader()
-    unknown = [
-        ("spell", word)
-        for fieldname, word in parsed.iter_all_terms()
-        if fieldname == "spell" and len(word) >= 4 and (fieldname, word) not in reader
-    ]
-    if not unknown:
-        return None
-    correction = searcher.correct_query(parsed, text, terms=unknown, prefix=1, maxdist=2)
-    corrected = (correction.string or "").strip()
-    return corrected if corrected and corrected.lower() != text.lower() else None
+    did_you_mean = spelling.did_you_mean(searcher, request.text) if request.text else None
+    return SearchResults(hits, total, page, pages, facets, did_you_mean, any_word)
 
 
 def _hit(hit: Any) -> Hit:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request
@@ -15,6 +16,9 @@ from vrm.search.params import FACET_PARAMS, parse
 from vrm.search.searching import SORTS
 
 bp = Blueprint("search", __name__)
+
+FACET_SHOWN = 10
+"""Facet values listed at first; the rest are one click away (a <details>, no script)."""
 
 SORT_LABELS = {"relevance": "Best match", "reputation": "Reputation", "newest": "Newest"}
 
@@ -40,12 +44,18 @@ def search() -> Any:
         "facet_label": present.facet_label,
         "sorts": [(s, SORT_LABELS[s]) for s in SORTS],
         "max_chars": MAX_QUERY_CHARS,
+        "facet_shown": FACET_SHOWN,
         "results": None,
     }
     if parsed.is_empty:
         return render_template("search/search.html", **context)
     try:
         results = service.run_search(get_session(), index_dir(current_app), parsed.request)
+        if results.total and parsed.request.page > results.pages:
+            # A page past the end (an old link, say): show the last one, and say so.
+            context["past_end"] = parsed.request.page
+            last = dataclasses.replace(parsed.request, page=results.pages)
+            results = service.run_search(get_session(), index_dir(current_app), last)
     except service.SearchUnavailable:
         page = render_template("search/search.html", unavailable=True, **context)
         return page, 503, {"Retry-After": "60"}
