@@ -144,6 +144,7 @@ def test_facets_filters_sorts_and_pages(
     assert dict(results.facets["kind"]) == {"business": 3, "public_service": 1}
     assert dict(results.facets["rating_band"]) == {"high": 3, "low": 1}
     assert find("heron", filters={"sector": "council-services"}).total == 1
+    assert find("heron", filters={"kind": "PUBLIC_Service"}).total == 1  # as the index spells it
     assert find("heron", doc_type="supplier").total == 0
     paged = find("heron", per_page=3, page=2)
     assert (paged.pages, len(paged.hits), paged.has_prev, paged.has_next) == (2, 1, True, False)

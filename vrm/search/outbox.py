@@ -48,6 +48,9 @@ class DrainReport:
     unavailable: bool = False
 
 
+_reported_unavailable: set[str] = set()
+
+
 def rebuild_running(base: Path) -> bool:
     marker = base / index.REBUILD_MARKER
     try:
@@ -68,10 +71,17 @@ def drain(
     try:
         ix = index.open_index(base)
     except index.SearchUnavailable as exc:
-        log.warning(
-            "search index unavailable, outbox kept: %s. Run `%s`.", exc, index.REINDEX_COMMAND
+        # Once per process and directory: a seed or import commits many times over.
+        level = logging.DEBUG if str(base) in _reported_unavailable else logging.WARNING
+        _reported_unavailable.add(str(base))
+        log.log(
+            level,
+            "search index unavailable, outbox kept: %s. Run `%s`.",
+            exc,
+            index.REINDEX_COMMAND,
         )
         return DrainReport(0, _pending(session_factory), unavailable=True)
+    _reported_unavailable.discard(str(base))
     applied = 0
     for _ in range(rounds):
         # The Whoosh lock first, then read: a drainer never writes a state older than

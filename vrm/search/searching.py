@@ -7,6 +7,7 @@ all of them. Any failure reading the index is SearchUnavailable, never an error 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable
@@ -148,7 +149,7 @@ def _search(searcher: Any, request: SearchRequest) -> SearchResults:
     page = max(1, request.page)
     limit = page * request.per_page
     q = build_query(searcher, request)
-    restrict = restriction(request)
+    restrict = restriction(_as_indexed(searcher, request))
     matches = executor.run(searcher, q, restrict)
     any_word = False
     if not matches.total and isinstance(q, query.And):
@@ -178,6 +179,19 @@ def _search(searcher: Any, request: SearchRequest) -> SearchResults:
     # Correcting costs a walk of the word list: only when a word is unknown.
     did_you_mean = spelling.did_you_mean(searcher, request.text) if request.text else None
     return SearchResults(hits, total, page, pages, facets, did_you_mean, any_word)
+
+
+def _as_indexed(searcher: Any, request: SearchRequest) -> SearchRequest:
+    """The filters spelt as the index has them, so area=leeds finds Leeds."""
+    reader = searcher.reader()
+    filters = {}
+    for name, value in request.filters.items():
+        if (name, value) not in reader:
+            folded = value.casefold()
+            same = (t for t in reader.field_terms(name) if t.casefold() == folded)
+            value = next(same, value)
+        filters[name] = value
+    return dataclasses.replace(request, filters=filters)
 
 
 def _hit(hit: Any) -> Hit:
