@@ -7,8 +7,8 @@ nine fields: about half a second. Here each posting list is decoded once into nu
 arrays (see postings.py) and the query becomes a few array operations per segment,
 scored with Whoosh's own BM25F formula and statistics, so the ranking is Whoosh's.
 
-Terms, phrases, And, Or, constant-score filters and Every are evaluated here; anything
-else in a query is asked of Whoosh for that node only, over its own matcher.
+It evaluates what searching.py builds: terms, phrases (adjacent words, Whoosh's slop of
+1), And, Or and Every. Anything else is a TypeError, not a silent fallback.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from whoosh import query
+from whoosh import query, scoring
 
 from vrm.search import postings
 from vrm.search.schema import PHRASE_POSITIONS
@@ -53,6 +53,8 @@ def run(searcher: Any, q: query.Query, restrict: query.Query | None = None) -> M
 
     The searcher must weigh with BM25F, Whoosh's default.
     """
+    if not isinstance(searcher.weighting, scoring.BM25F):
+        raise TypeError(f"only BM25F is evaluated here, not {searcher.weighting!r}")
     found = []
     for reader, offset in searcher.reader().leaf_readers():
         if not reader.doc_count_all():  # an empty index has a reader but no segment
@@ -81,28 +83,24 @@ class _Segment:
 
     def live(self) -> Mask:
         alive = np.ones(self.size, dtype=bool)
-        deleted = list(self.reader.deleted_docs_set)
-        if deleted:
-            alive[np.asarray(deleted, dtype=np.int64)] = False
+        deleted = self.reader.deleted_docs_set
+        alive[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
         return alive
 
     def evaluate(self, q: query.Query) -> tuple[Mask, Scores]:
         if isinstance(q, query.Term):
             return self.term(q)
         if isinstance(q, query.And):
-            return self.boosted(q, self.combine(q.subqueries, all_of=True))
+            return self.boosted(q, self.all_of(q.subqueries))
         if isinstance(q, query.Or) and not q.scale and q.minmatch in (0, 1, None):
-            return self.boosted(q, self.combine(q.subqueries, all_of=False))
+            return self.boosted(q, self.any_of(q.subqueries))
         if isinstance(q, query.Phrase) and q.slop == 1:  # what the parser makes of "..."
             return self.phrase(q)
-        if isinstance(q, query.ConstantScoreQuery):
-            matched, _ = self.evaluate(q.child)
-            return matched, np.where(matched, q.score, 0.0)
         if isinstance(q, query.Every) and not q.fieldname:
             return np.ones(self.size, dtype=bool), np.ones(self.size, dtype=np.float64)
         if q is query.NullQuery:
             return self.empty()
-        return self.by_whoosh(q)
+        raise TypeError(f"no array evaluation for {q!r}")
 
     @staticmethod
     def boosted(q: Any, found: tuple[Mask, Scores]) -> tuple[Mask, Scores]:
@@ -111,9 +109,7 @@ class _Segment:
             return found
         return found[0], found[1] * q.boost
 
-    def combine(self, subqueries: list[query.Query], *, all_of: bool) -> tuple[Mask, Scores]:
-        if not all_of:
-            return self.any_of(subqueries)
+    def all_of(self, subqueries: list[query.Query]) -> tuple[Mask, Scores]:
         if not subqueries:
             return self.empty()
         matched, scores = self.evaluate(subqueries[0])
@@ -208,26 +204,9 @@ class _Segment:
         idf = parent.idf(fieldname, text)
         average = parent.avg_field_length(fieldname) or 1
         lengths = postings.lengths(self.reader, self.key, fieldname)[found.docnums]
-        tf = found.weights
+        tf = found.weights.astype(np.float64)  # Whoosh computes in doubles
         # whoosh.scoring.bm25, a whole posting list at a time.
         return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / average)))  # type: ignore[no-any-return]
-
-    def by_whoosh(self, q: query.Query) -> tuple[Mask, Scores]:
-        """Whoosh's own matcher for a node this module does not evaluate (a sloppy phrase)."""
-        matched, scores = self.empty()
-        subsearcher = self._subsearcher()
-        matcher = q.matcher(subsearcher, subsearcher.context())
-        while matcher.is_active():
-            docnum = matcher.id()
-            matched[docnum] = True
-            scores[docnum] = matcher.score()
-            matcher.next()
-        return matched, scores
-
-    def _subsearcher(self) -> Any:
-        from whoosh.searching import Searcher
-
-        return Searcher(self.reader, fromindex=self.searcher._ix, parent=self.searcher)
 
 
 def _positions_field(schema: Any, fieldname: str) -> str | None:
@@ -245,34 +224,43 @@ def top(matches: Matches, limit: int) -> list[tuple[float, int]]:
     best: list[tuple[float, int]] = []
     for segment in matches.segments:
         docnums = np.flatnonzero(segment.matched)
-        scores, docnums = _best(segment.scores[docnums], docnums, limit)
+        scores, docnums = _best(segment.scores[docnums], docnums, limit, later_first=False)
         best.extend(zip(scores.tolist(), (docnums + segment.offset).tolist(), strict=True))
     best.sort(key=lambda hit: (-hit[0], hit[1]))
     return best[:limit]
 
 
 def top_by(matches: Matches, field: str, limit: int) -> list[tuple[float, int]]:
-    """The LIMIT matches with the highest FIELD (newest first for a date), then by docnum."""
+    """The LIMIT matches with the highest FIELD (newest first for a date).
+
+    Ties go to the later document, as Whoosh's reverse sort has it: among the reviews of
+    one supplier (one reputation), the last indexed comes first.
+    """
     best: list[tuple[int, int, float]] = []
     for segment in matches.segments:
         docnums = np.flatnonzero(segment.matched)
         values = postings.numbers(segment.reader, segment.key, field)[docnums]
-        values, docnums = _best(values, docnums, limit)
+        values, docnums = _best(values, docnums, limit, later_first=True)
         global_docnums = (docnums + segment.offset).tolist()
         scores = segment.scores[docnums].tolist()
         best.extend(zip(values.tolist(), global_docnums, scores, strict=True))
-    best.sort(key=lambda hit: (-hit[0], hit[1]))
+    best.sort(key=lambda hit: (-hit[0], -hit[1]))
     return [(score, docnum) for _, docnum, score in best[:limit]]
 
 
-def _best(keys: NDArray[Any], docnums: NDArray[Any], limit: int) -> tuple[NDArray[Any], Any]:
-    """The LIMIT highest KEYS and their DOCNUMS (ascending), ties to the lower docnum."""
+def _best(
+    keys: NDArray[Any], docnums: NDArray[Any], limit: int, *, later_first: bool
+) -> tuple[NDArray[Any], Any]:
+    """The LIMIT highest KEYS and their DOCNUMS (ascending), ties to the earlier docnum
+    or, if LATER_FIRST, to the later."""
     if len(keys) <= limit:
         return keys, docnums
     cut = len(keys) - limit
     threshold = np.partition(keys, cut)[cut]
     above = np.flatnonzero(keys > threshold)
-    tied = np.flatnonzero(keys == threshold)[: limit - len(above)]
+    tied = np.flatnonzero(keys == threshold)
+    wanted = limit - len(above)
+    tied = tied[len(tied) - wanted :] if later_first else tied[:wanted]
     keep = np.sort(np.concatenate([above, tied]))
     return keys[keep], docnums[keep]
 

@@ -20,6 +20,7 @@ import logging
 import os
 import secrets
 import shutil
+import traceback
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -81,18 +82,21 @@ def open_dir(path: Path) -> index.Index:
 _outdated_reported: set[str] = set()
 
 
-def result_or_error(action: Callable[[], Any]) -> Any:
-    """The action's result, or the repr of its error.
+def result_or_error(action: Callable[[], Any], *, logged_as: str | None = None) -> Any:
+    """The action's result, or the repr of its error (logged with its traceback, as
+    LOGGED_AS, when given: a damaged segment and a bug look alike from outside).
 
     Whoosh leaves a file open when it fails on a damaged file; the error's traceback is
-    dropped and the file collected here, quietly, rather than let a ResourceWarning
-    surface later somewhere unrelated.
+    kept as text only and the file collected here, quietly, rather than let a
+    ResourceWarning surface later somewhere unrelated.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         failure = _attempt(action)
         if isinstance(failure, _Failure):
             gc.collect()
+            if logged_as:
+                log.error("%s failed:\n%s", logged_as, failure.traceback)
             return failure.detail
         return failure
 
@@ -100,13 +104,14 @@ def result_or_error(action: Callable[[], Any]) -> Any:
 @dataclass(frozen=True)
 class _Failure:
     detail: str
+    traceback: str
 
 
 def _attempt(action: Callable[[], Any]) -> Any:
     try:
         return action()
     except Exception as exc:
-        return _Failure(f"{exc!r}")
+        return _Failure(f"{exc!r}", "".join(traceback.format_exception(exc)))
 
 
 def create_fresh(base: Path) -> tuple[str, index.Index]:

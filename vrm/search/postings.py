@@ -24,7 +24,9 @@ CACHE_BYTES = 256 * 1024 * 1024
 """What the process keeps of decoded postings and columns; least recently used go first."""
 
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-_LENGTHS[0] = 0.0
+
+ENTRY_OVERHEAD = 700
+"""Bytes an entry costs besides its arrays' data (the objects and the key), measured."""
 
 
 @dataclass(frozen=True)
@@ -41,22 +43,30 @@ class Codes:
     values: list[str]
 
 
+CacheKey = tuple[str | bytes, ...]
+
+
 class _Cache:
     def __init__(self, limit: int) -> None:
-        self._entries: OrderedDict[tuple[str, ...], Any] = OrderedDict()
-        self._sizes: dict[tuple[str, ...], int] = {}
+        self._entries: OrderedDict[CacheKey, Any] = OrderedDict()
+        self._sizes: dict[CacheKey, int] = {}
         self._total = 0
         self._limit = limit
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, ...]) -> Any | None:
+    def get(self, key: CacheKey) -> Any | None:
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
             return found
 
-    def put(self, key: tuple[str, ...], value: Any, size: int) -> None:
+    def put(self, key: CacheKey, value: Any, *arrays: NDArray[Any], extra: int = 0) -> None:
+        """Keep VALUE, made of ARRAYS (frozen: every searcher of the process shares them)
+        and EXTRA bytes of other objects."""
+        for array in arrays:
+            array.flags.writeable = False
+        size = ENTRY_OVERHEAD + extra + sum(array.nbytes for array in arrays)
         with self._lock:
             if key in self._entries:
                 return
@@ -78,23 +88,33 @@ _cache = _Cache(CACHE_BYTES)
 
 
 def segment_key(reader: Any) -> str:
-    """A key that names the segment's immutable contents."""
-    return str(reader.segment().segment_id())
+    """A key that names the segment's immutable contents.
+
+    Whoosh names segments with the process's shared random generator, which anything
+    may seed (a test framework does), so the id alone could name a segment of another
+    index: the index directory and the document count go into the key too.
+    """
+    storage = getattr(reader, "_storage", None)
+    folder = getattr(storage, "folder", None) or f"storage-{id(storage)}"
+    return f"{folder}:{reader.segment().segment_id()}:{reader.doc_count_all()}"
+
+
+_NO_POSTINGS = Postings(np.empty(0, np.int32), np.empty(0, np.float32))
 
 
 def postings(reader: Any, key: str, field: str, text: bytes) -> Postings:
     """Every posting of TEXT in FIELD in this segment, deleted documents included."""
-    cache_key = ("p", key, field, text.hex())
+    if (field, text) not in reader:  # not cached: the lexicon answers this cheaply
+        return _NO_POSTINGS
+    cache_key = ("p", key, field, text)
     found = _cache.get(cache_key)
     if found is None:
         found = _read_postings(reader, field, text)
-        _cache.put(cache_key, found, found.docnums.nbytes + found.weights.nbytes + 200)
-    return found
+        _cache.put(cache_key, found, found.docnums, found.weights)
+    return found  # type: ignore[no-any-return]
 
 
 def _read_postings(reader: Any, field: str, text: bytes) -> Postings:
-    if (field, text) not in reader:
-        return Postings(np.empty(0, np.int32), np.empty(0, np.float32))
     # Deleted documents are read too: the caller applies the deletions.
     ids, weights = _read_blocks(_leaf(reader.postings(field, text)))
     return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
@@ -136,17 +156,17 @@ def positions(reader: Any, key: str, field: str, text: bytes) -> NDArray[np.int6
     One number per occurrence, so "the next word of a phrase" is ``key + 1`` and a
     phrase is found with array intersections (see executor.Phrase).
     """
-    cache_key = ("w", key, field, text.hex())
+    if (field, text) not in reader:
+        return np.empty(0, np.int64)
+    cache_key = ("w", key, field, text)
     found = _cache.get(cache_key)
     if found is None:
         found = _read_positions(reader, field, text)
-        _cache.put(cache_key, found, found.nbytes + 200)
-    return found
+        _cache.put(cache_key, found, found)
+    return found  # type: ignore[no-any-return]
 
 
 def _read_positions(reader: Any, field: str, text: bytes) -> NDArray[np.int64]:
-    if (field, text) not in reader:
-        return np.empty(0, np.int64)
     matcher = _leaf(reader.postings(field, text))
     decode = reader.schema[field].format.decode_positions
     docnums: list[int] = []
@@ -173,8 +193,8 @@ def lengths(reader: Any, key: str, field: str) -> NDArray[np.float64]:
             found = np.array(
                 [reader.doc_field_length(n, field, 0) or 0 for n in range(count)], dtype=np.float64
             )
-        _cache.put(cache_key, found, found.nbytes + 200)
-    return found
+        _cache.put(cache_key, found, found)
+    return found  # type: ignore[no-any-return]
 
 
 def _length_column(reader: Any, field: str) -> Any | None:
@@ -226,8 +246,8 @@ def codes(reader: Any, key: str, field: str) -> Codes:
     found = _cache.get(cache_key)
     if found is None:
         found = _reference_codes(reader, field) or _codes_from_terms(reader, field)
-        _cache.put(cache_key, found, found.codes.nbytes + 64 * len(found.values))
-    return found
+        _cache.put(cache_key, found, found.codes, extra=64 * len(found.values))
+    return found  # type: ignore[no-any-return]
 
 
 def _reference_codes(reader: Any, field: str) -> Codes | None:
@@ -269,8 +289,8 @@ def numbers(reader: Any, key: str, field: str) -> NDArray[np.uint64]:
             found = fixed.astype(np.uint64)
         else:
             found = np.fromiter(iter(column), dtype=np.uint64, count=count)
-        _cache.put(cache_key, found, found.nbytes + 200)
-    return found
+        _cache.put(cache_key, found, found)
+    return found  # type: ignore[no-any-return]
 
 
 def _leaf(matcher: Any) -> Any:

@@ -80,22 +80,27 @@ def build_schema() -> Schema:
 
 
 def schema_is_current(stored: Schema) -> bool:
-    """Whether an index's stored schema analyses and stores as build_schema() does.
+    """Whether an index's stored schema analyses, weighs and stores as build_schema() does.
 
-    Field by field: the same kinds, formats, analyzers and column kinds (Whoosh's own
-    equality also compares column objects by identity, so it never holds).
+    Field by field: the same kinds, formats (with their boosts, which Whoosh multiplies
+    into the stored weights), analyzers, stored flags and column kinds (Whoosh's own
+    equality compares column objects by identity, so it never holds).
     """
     expected = build_schema()
     if sorted(stored.names()) != sorted(expected.names()):
         return False
-    return all(_same_field(stored[name], expected[name]) for name in expected.names())
+    return all(_shape(stored[name]) == _shape(expected[name]) for name in expected.names())
 
 
-def _same_field(stored: Any, expected: Any) -> bool:
+def _shape(field: Any) -> tuple[object, ...]:
+    column = getattr(field, "column_type", None)
     return (
-        type(stored) is type(expected)
-        and type(stored.format) is type(expected.format)
-        and getattr(stored, "analyzer", None) == getattr(expected, "analyzer", None)
-        and type(getattr(stored, "column_type", None))
-        is type(getattr(expected, "column_type", None))
+        type(field),
+        type(field.format),
+        getattr(field.format, "field_boost", None),
+        getattr(field, "analyzer", None),
+        field.stored,
+        field.scorable,
+        type(column),
+        getattr(column, "_typecode", None),
     )

@@ -107,7 +107,7 @@ def _with_searcher(base: Path, action: Callable[[Any], Any]) -> Any:
     if isinstance(opened, str):  # any unreadable index is "being rebuilt", never a 500
         searchers.forget(base)
         raise SearchUnavailable(f"the search index in {path} cannot be read: {opened}")
-    found = result_or_error(lambda: action(opened))
+    found = result_or_error(lambda: action(opened), logged_as=f"searching {base}")
     if isinstance(found, str):  # a damaged segment shows up only when it is read
         searchers.forget(base)
         raise SearchUnavailable(f"the search index in {base} failed: {found}")
