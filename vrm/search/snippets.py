@@ -23,8 +23,9 @@ class SegmentFormatter(highlight.Formatter):
     def format_fragment(self, fragment: Any, replace: bool = False) -> Segments:  # type: ignore[override]
         pieces: Segments = []
         position, text = fragment.startchar, fragment.text
-        for token in sorted(fragment.matches, key=lambda t: (t.startchar, t.startchar - t.endchar)):
-            if token.startchar is None or token.startchar < position:
+        located = [t for t in fragment.matches if t.startchar is not None]
+        for token in sorted(located, key=lambda t: (t.startchar, t.startchar - t.endchar)):
+            if token.startchar < position:  # overlaps one already marked
                 continue
             if token.startchar > position:
                 pieces.append((text[position : token.startchar], False))
