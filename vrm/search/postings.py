@@ -111,7 +111,7 @@ def postings(reader: Any, key: str, field: str, text: bytes) -> Postings:
     if found is None:
         found = _read_postings(reader, field, text)
         _cache.put(cache_key, found, found.docnums, found.weights)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _read_postings(reader: Any, field: str, text: bytes) -> Postings:
@@ -163,7 +163,7 @@ def positions(reader: Any, key: str, field: str, text: bytes) -> NDArray[np.int6
     if found is None:
         found = _read_positions(reader, field, text)
         _cache.put(cache_key, found, found)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _read_positions(reader: Any, field: str, text: bytes) -> NDArray[np.int64]:
@@ -194,7 +194,7 @@ def lengths(reader: Any, key: str, field: str) -> NDArray[np.float64]:
                 [reader.doc_field_length(n, field, 0) or 0 for n in range(count)], dtype=np.float64
             )
         _cache.put(cache_key, found, found)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _length_column(reader: Any, field: str) -> Any | None:
@@ -247,7 +247,7 @@ def codes(reader: Any, key: str, field: str) -> Codes:
     if found is None:
         found = _reference_codes(reader, field) or _codes_from_terms(reader, field)
         _cache.put(cache_key, found, found.codes, extra=64 * len(found.values))
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _reference_codes(reader: Any, field: str) -> Codes | None:
@@ -290,7 +290,7 @@ def numbers(reader: Any, key: str, field: str) -> NDArray[np.uint64]:
         else:
             found = np.fromiter(iter(column), dtype=np.uint64, count=count)
         _cache.put(cache_key, found, found)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _leaf(matcher: Any) -> Any:

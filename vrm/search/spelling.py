@@ -52,7 +52,7 @@ def _known(searcher: Any, word: str) -> bool:
 
 def _closest(reader: Any, word: str) -> str | None:
     for distance in (1, 2):
-        candidates = {
+        candidates: set[str] = {
             c
             for c in reader.terms_within("spell", word, distance, prefix=1)
             if c != word and len(c) >= 3 and c not in STOP_WORDS
