@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +25,12 @@ from whoosh.analysis import StandardAnalyzer
 from tests.search.test_searchers import _build
 from vrm.search import executor, index, postings, searchers, searching
 from vrm.search.documents import ReviewData, SupplierData, review_document, supplier_document
-from vrm.search.schema import PHRASE_POSITIONS, build_schema, schema_is_current
+from vrm.search.schema import (
+    PHRASE_POSITIONS,
+    PackedPositions,
+    build_schema,
+    schema_is_current,
+)
 from vrm.search.searching import SearchRequest
 
 WORDS = ("refund", "engineers", "meter", "broadband", "letter", "queue", "the", "leeds", "zzz")
@@ -229,3 +235,14 @@ def test_two_indexes_whose_segments_share_a_name_never_share_cached_arrays(
     large = searching.search(tmp_path / "large", SearchRequest(text="meter", per_page=100))
     assert 0 < small.total < large.total == len(large.hits)
     searchers.forget_all()
+
+
+def test_packed_positions_unpack_a_block_as_they_decode_one_by_one() -> None:
+    packed = PackedPositions()
+    lists = [[0], [3, 9, 70_000], [], [5, 6]]
+    values = [packed.encode(where) for where in lists]
+    assert [packed.decode_positions(v) for v in values] == lists
+    ids = np.array([4, 8, 15, 16], dtype=np.int64)
+    docnums, places = postings._unpack_block(ids, values)
+    assert docnums.tolist() == [4, 8, 8, 8, 16, 16]
+    assert places.tolist() == [0, 3, 9, 70_000, 5, 6]

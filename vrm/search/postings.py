@@ -20,6 +20,8 @@ from whoosh import columns
 from whoosh.matching import wrappers
 from whoosh.util.numeric import byte_to_length
 
+from vrm.search.schema import PackedPositions
+
 CACHE_BYTES = 256 * 1024 * 1024
 """What the process keeps of decoded postings and columns; least recently used go first."""
 
@@ -168,15 +170,37 @@ def positions(reader: Any, key: str, field: str, text: bytes) -> NDArray[np.int6
 
 def _read_positions(reader: Any, field: str, text: bytes) -> NDArray[np.int64]:
     matcher = _leaf(reader.postings(field, text))
-    decode = reader.schema[field].format.decode_positions
-    docnums: list[int] = []
-    places: list[int] = []
+    format_ = reader.schema[field].format
+    docnums: list[NDArray[np.int64]] = []
+    places: list[NDArray[np.int64]] = []
     for block_ids, values in _blocks(matcher, "value"):
-        for docnum, value in zip(block_ids, values, strict=True):
-            where = decode(value)
-            docnums.extend([docnum] * len(where))
-            places.extend(where)
-    return (np.asarray(docnums, dtype=np.int64) << 32) | np.asarray(places, dtype=np.int64)
+        ids = np.asarray(block_ids, dtype=np.int64)
+        if isinstance(format_, PackedPositions):
+            block_docnums, block_places = _unpack_block(ids, values)
+        else:  # Whoosh's own (pickled) positions: one posting at a time
+            decoded = [format_.decode_positions(value) for value in values]
+            counts = np.fromiter(map(len, decoded), dtype=np.int64, count=len(decoded))
+            block_docnums = np.repeat(ids, counts)
+            block_places = np.fromiter(
+                (p for where in decoded for p in where), dtype=np.int64, count=int(counts.sum())
+            )
+        docnums.append(block_docnums)
+        places.append(block_places)
+    if not docnums:
+        return np.empty(0, np.int64)
+    return (np.concatenate(docnums) << 32) | np.concatenate(places)
+
+
+def _unpack_block(
+    ids: NDArray[np.int64], values: Sequence[bytes]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """A block of PackedPositions values (each a count, then that many positions)."""
+    numbers = np.frombuffer(b"".join(values), dtype=">u4").astype(np.int64)
+    sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
+    counts_at = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    keep = np.ones(len(numbers), dtype=bool)
+    keep[counts_at] = False
+    return np.repeat(ids, sizes - 1), numbers[keep]
 
 
 def lengths(reader: Any, key: str, field: str) -> NDArray[np.float64]:

@@ -8,9 +8,10 @@ for prefix suggestions.
 
 from __future__ import annotations
 
+import struct
 from typing import Any
 
-from whoosh import columns
+from whoosh import columns, formats
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
@@ -31,6 +32,28 @@ posting list reads several times faster (Whoosh unpickles positions with every b
 the positions, needed only for quoted phrases, live in an unscored twin field."""
 TEXT_FIELDS = {**SUPPLIER_FIELDS, **REVIEW_FIELDS}
 FACETS = ("kind", "sector", "area", "rating_band")
+
+
+class PackedPositions(formats.Positions):
+    """Word positions as plain big-endian 32-bit numbers (count first), not a pickle.
+
+    Whoosh's own encoding pickles each posting's positions, which decodes one Python
+    call per posting; these decode a whole block with one numpy call (postings.py),
+    so a quoted phrase over common words is quick the first time too.
+    """
+
+    def encode(self, poslist: list[int]) -> bytes:
+        return struct.pack(f">{len(poslist) + 1}I", len(poslist), *poslist)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        count = struct.unpack_from(">I", valuestring)[0]
+        return list(struct.unpack_from(f">{count}I", valuestring, 4))
+
+
+def _positions_only(analyzer: Any) -> TEXT:
+    field = TEXT(analyzer=analyzer)
+    field.format = PackedPositions()
+    return field
 
 
 def _facet_column() -> columns.RefBytesColumn:
@@ -59,7 +82,7 @@ def build_schema() -> Schema:
         description=TEXT(analyzer=stem, stored=True),
         title=TEXT(analyzer=stem, stored=True, field_boost=REVIEW_FIELDS["title"]),
         body=TEXT(analyzer=stem, stored=True, phrase=False),
-        body_positions=TEXT(analyzer=stem),
+        body_positions=_positions_only(stem),
         supplier_text=TEXT(analyzer=stem, field_boost=REVIEW_FIELDS["supplier_text"]),
         suggest=TEXT(analyzer=words, phrase=False),
         spell=TEXT(analyzer=words, phrase=False),
