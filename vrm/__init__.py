@@ -65,8 +65,14 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def _load_member(member_id: str) -> Member | None:
-        return get_session().get(Member, int(member_id)) if member_id.isdigit() else None
+    def _load_member(session_id: str) -> Member | None:
+        member_id, _, generation = session_id.partition(".")
+        if not (member_id.isdigit() and generation.isdigit()):
+            return None  # a cookie from before sessions had generations: sign in again
+        member = get_session().get(Member, int(member_id))
+        if member is None or member.session_generation != int(generation):
+            return None  # signed out since this cookie was issued
+        return member
 
     @app.context_processor
     def _template_helpers() -> dict[str, object]:

@@ -91,3 +91,16 @@ def test_sign_in_never_returns_to_another_site(auth: AuthActions, target: str) -
 
     answer = auth.return_from(complete_login(started.headers["Location"], "otto"))
     assert answer.headers["Location"] == "/"
+
+
+def test_a_copy_of_the_session_cookie_stops_working_after_sign_out(auth: AuthActions) -> None:
+    auth.sign_up("quinn")
+    cookie = auth.client.get_cookie("parley_session")
+    assert cookie is not None
+    assert auth.client.get("/account").status_code == 200
+    auth.sign_out()
+    auth.client.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+    answer = auth.client.get("/account")
+    assert answer.status_code == 302 and "/sign-in" in answer.headers["Location"]
+    auth.authenticate("quinn")  # signing in again works as ever
+    assert auth.client.get("/account").status_code == 200

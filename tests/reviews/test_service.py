@@ -308,3 +308,12 @@ def test_erasing_a_member_withdraws_then_deletes_their_reviews(db_session, alice
     assert db_session.scalars(select(Review.id)).all() == [others_id]
     assert count(db_session, ReviewRevision) == 1
     assert db_session.get(Review, others_id).helpful_count == 0
+
+
+def test_a_suppliers_representative_cannot_review_it(db_session, alice, bob, supplier):
+    make_representative(db_session, bob, supplier)
+    with pytest.raises(NotAllowed):
+        make_review(db_session, bob, supplier)
+    assert count(db_session, Review) == 0
+    other = make_supplier(db_session)
+    assert make_review(db_session, bob, other).supplier_id == other.id  # others are fine

@@ -223,6 +223,9 @@ def sign_out() -> Response:
     if not EmptyForm().validate_on_submit():
         raise SignInError.callback("The sign-out form had expired. Please try again.")
     provider = session_state.provider_session()
+    # The cookie is the session: a copy kept from before must stop working too.
+    current_user.session_generation += 1
+    get_session().commit()
     logout_user()
     from flask import session as cookie
 

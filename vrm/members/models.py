@@ -23,10 +23,16 @@ class Member(UserMixin, Base):
     # Only stored when the member opts in, for notifications; never shown publicly.
     email: Mapped[str | None] = mapped_column(sa.String(254))
     created_at: Mapped[created_at]
+    # Part of every session cookie; signing out counts it up, so a copy of a cookie
+    # taken before (the session lives in the signed cookie) no longer signs anyone in.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     identities: Mapped[list[Identity]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="Identity.id"
     )
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_generation}"
 
     @property
     def is_moderator(self) -> bool:

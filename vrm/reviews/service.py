@@ -111,6 +111,7 @@ def post_review(
 ) -> Review:
     """Write a member's review of a supplier with its first revision."""
     _require_public_supplier(supplier)
+    require_independent(session, author, supplier)
     draft = _checked(draft)
     existing = live_review_by(session, author.id, supplier.id)
     if existing is not None:
@@ -140,6 +141,15 @@ def post_review(
     signals.review_posted.send(review, session=session)
     log.info("member %s reviewed supplier %s (review %s)", author.id, supplier.id, review.id)
     return review
+
+
+def require_independent(session: Session, author: Member, supplier: Supplier) -> None:
+    """A supplier's verified representatives do not review it: a score is what its
+    customers and users say, and a representative answers them in public instead."""
+    if is_verified_representative(session, author.id, supplier.id):
+        raise NotAllowed(
+            "You speak for this supplier, so you cannot review it. You can answer its reviews."
+        )
 
 
 def latest_revision(session: Session, review: Review) -> ReviewRevision:

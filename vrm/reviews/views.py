@@ -80,6 +80,7 @@ def new_review(slug: str) -> Response | Page:
     supplier = _supplier(slug)
     if supplier.merged_into is not None:
         return redirect(url_for("reviews.new_review", slug=supplier.merged_into.slug), code=301)
+    service.require_independent(session, current_user, supplier)  # before a form is filled
     existing = queries.live_review_by(session, current_user.id, supplier.id)
     if existing is not None and request.method == "GET":
         flash("You have already reviewed this one. You can edit your review.", "info")
