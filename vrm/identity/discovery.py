@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import requests
 
 from vrm.identity.errors import SignInError
-from vrm.identity.safe_http import LOOPBACK_NAMES, FetchRefused
+from vrm.identity.safe_http import LOOPBACK_NAMES, AddressRefused, FetchRefused
 
 WEBFINGER_REL = "http://openid.net/specs/connect/1.0/issuer"
 
@@ -131,6 +131,8 @@ def discover(http: requests.Session, issuer: str) -> ProviderMetadata:
 def _get(http: requests.Session, url: str, **kwargs: Any) -> requests.Response:
     try:
         response = http.get(url, headers={"Accept": "application/json"}, **kwargs)
+    except AddressRefused as exc:  # a wrong or private address: the person's to fix (400)
+        raise SignInError.identifier(str(exc)) from exc
     except FetchRefused as exc:
         raise SignInError.unreachable(str(exc)) from exc
     except requests.RequestException as exc:

@@ -32,6 +32,11 @@ class FetchRefused(requests.RequestException):
     """A fetch Parley will not make or finish; the message is safe to show a person."""
 
 
+class AddressRefused(FetchRefused):
+    """The address itself will not do (no such host, a private address, not https):
+    something the person who typed it can put right, unlike a provider that fails."""
+
+
 def address_allowed(
     ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_loopback: bool
 ) -> bool:
@@ -49,11 +54,11 @@ def _guarded_connection(base: type[u3connection.HTTPConnection], allow_loopback:
             try:
                 infos = socket.getaddrinfo(self._dns_host, self.port, type=socket.SOCK_STREAM)
             except socket.gaierror as exc:
-                raise FetchRefused(f"The host {self.host} could not be found.") from exc
+                raise AddressRefused(f"The host {self.host} could not be found.") from exc
             for *_rest, sockaddr in infos:
                 ip = ipaddress.ip_address(sockaddr[0])
                 if not address_allowed(ip, allow_loopback):
-                    raise FetchRefused(
+                    raise AddressRefused(
                         f"The host {self.host} points at a private or local address, "
                         "which Parley does not contact."
                     )
@@ -137,12 +142,12 @@ def check_url(url: str, allow_loopback: bool) -> None:
     """Refuse URLs that are not https (http only to loopback, when allowed)."""
     parts = urlsplit(url)
     if parts.username or parts.password:
-        raise FetchRefused("Addresses with a user name or password are not accepted.")
+        raise AddressRefused("Addresses with a user name or password are not accepted.")
     if parts.scheme == "https" and parts.hostname:
         return
     if parts.scheme == "http" and allow_loopback and (parts.hostname or "") in LOOPBACK_NAMES:
         return
-    raise FetchRefused(f"Parley only contacts providers over https, not {url!r}.")
+    raise AddressRefused(f"Parley only contacts providers over https, not {url!r}.")
 
 
 def guarded_session(
