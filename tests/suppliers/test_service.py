@@ -55,6 +55,7 @@ def test_create_records_an_event_and_sends_the_signal(db_session, make_member) -
     [
         ({"name": "x"}, "name"),
         ({"name": "x" * 201}, "name"),
+        ({"name": "!!!"}, "name"),
         ({"kind": "charity"}, "kind"),
         ({"sector": "gambling"}, "sector"),
         ({"website_domain": "not a domain"}, "website_domain"),
@@ -244,3 +245,17 @@ def test_set_member_role(db_session, make_member) -> None:
         service.set_member_role(db_session, handle="nobody", role="moderator")
     with pytest.raises(service.DomainError):
         service.set_member_role(db_session, handle="dora", role="admin")
+
+
+def test_the_same_name_at_the_same_website_is_the_one_already_listed(
+    db_session, make_member
+) -> None:
+    alice = make_member("alice")
+    values = {"kind": "business", "sector": "telecoms", "website_domain": "bt.com"}
+    first = service.create_supplier(db_session, actor=alice, name="BT", **values)
+    with pytest.raises(service.SupplierError) as refused:
+        service.create_supplier(db_session, actor=alice, name="bt plc", **values)
+    assert refused.value.field == "name" and f"/s/{first.slug}" in refused.value.detail
+    # Another brand at the same website, or the same name elsewhere, is a new entry.
+    service.create_supplier(db_session, actor=alice, name="BT Sport", **values)
+    service.create_supplier(db_session, actor=alice, name="BT", kind="business", sector="telecoms")

@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from vrm import signals
@@ -66,6 +66,8 @@ def clean_name(raw: str | None, field: str = "name") -> str:
         raise SupplierError("Give the supplier's name (at least 2 characters).", field=field)
     if len(name) > NAME_MAX:
         raise SupplierError(f"Keep the name under {NAME_MAX} characters.", field=field)
+    if not any(character.isalnum() for character in name):
+        raise SupplierError("A name needs letters or digits.", field=field)
     return name
 
 
@@ -165,6 +167,8 @@ def create_supplier(
     parent = session.get(Supplier, parent_id) if parent_id is not None else None
     if parent_id is not None and (parent is None or not is_public(parent)):
         raise SupplierError("The organisation it belongs to is not in Parley.", field="parent")
+    if actor is not None:  # the register importer matches by its own key
+        _refuse_same(session, name, domain, area)
     supplier = Supplier(
         slug=unique_slug(session, name, area),
         name=name,
@@ -190,6 +194,30 @@ def create_supplier(
     signals.supplier_created.send(supplier, session=session, actor=actor)
     log.info("supplier %s created by %s", supplier.slug, actor.id if actor else "system")
     return supplier
+
+
+def _refuse_same(session: Session, name: str, domain: str | None, area: Area | None) -> None:
+    """One entry per organisation: the same name at the same website (or, with no
+    website, in the same area) is the one already listed, whatever the form confirmed."""
+    key = naming.normalise_name(name)
+    same_place = (
+        Supplier.website_domain == domain
+        if domain
+        else and_(
+            Supplier.website_domain.is_(None), Supplier.area_id == (area.id if area else None)
+        )
+    )
+    candidates = session.scalars(
+        select(Supplier).where(
+            same_place, Supplier.visibility == "public", Supplier.merged_into_id.is_(None)
+        )
+    )
+    for existing in candidates:
+        if naming.normalise_name(existing.name) == key:
+            raise SupplierError(
+                f"{existing.name} is already in Parley (/s/{existing.slug}): review it there.",
+                field="name",
+            )
 
 
 def likely_duplicates(
