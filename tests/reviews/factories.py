@@ -67,5 +67,5 @@ def make_representative(session: Session, member: Member, supplier: Supplier) ->
 def sign_in_as(client: FlaskClient, member: Member) -> None:
     """Put the member in the test client's session, as Flask-Login would after sign-in."""
     with client.session_transaction() as cookie:
-        cookie["_user_id"] = str(member.id)
+        cookie["_user_id"] = member.get_id()
         cookie["_fresh"] = True

@@ -81,6 +81,8 @@ def test_real_sign_in_then_review(auth, client, db_session, supplier):
         ({"rating": "6"}, "rating", "Choose a rating from 1 to 5 stars."),
         ({"rating": ""}, "rating", "Choose a rating from 1 to 5 stars."),
         ({"ease": "9"}, "ease", "Choose from 1 to 5 stars, or leave it not rated."),
+        ({"ease": "-3"}, "ease", "Choose from 1 to 5 stars, or leave it not rated."),
+        ({"fairness": "abc"}, "fairness", "Choose from 1 to 5 stars, or leave it not rated."),
         ({"title": "  "}, "title", "Give your review a title of 3 to 200 characters."),
         ({"body": "x" * 50_000}, "body", "the limit is 20,000"),
         ({"experienced_on": "2999-01-01"}, "experienced_on", "cannot be in the future"),

@@ -42,6 +42,17 @@ def optional_int(value: Any) -> int | None:
     return int(text) if text.isdigit() and len(text) == 1 else None
 
 
+def aspect_rating(value: Any) -> int | None:
+    """An aspect's radio value: nothing is "not rated"; any other text that is not a
+    digit becomes 0, which the rules refuse, rather than quietly "not rated"."""
+    if value is None or isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() and len(text) == 1 else 0
+
+
 class ExperienceDateField(DateField):
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
@@ -56,7 +67,7 @@ def _aspect_field(aspect: str) -> RadioField:
     return RadioField(
         ASPECT_LABELS[aspect],
         choices=ASPECT_CHOICES,
-        coerce=optional_int,
+        coerce=aspect_rating,
         validate_choice=False,
         default="",
     )
