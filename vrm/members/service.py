@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from vrm import signals
 from vrm.clock import now
 from vrm.errors import Conflict, DomainError, NotFound
+from vrm.members import export
 from vrm.members.models import Identity, Member
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,12 @@ def export_member(session: Session, member: Member) -> dict[str, Any]:
         if section:
             name, data = section
             document[name] = data
+    # Rows of other features that their own handlers leave out: the member's words and
+    # choices in review threads, flags, votes, claims and as a representative/moderator.
+    for name, data in export.authored_sections(session, member.id).items():
+        if name in document:
+            raise RuntimeError(f"two exports fill the {name!r} section")
+        document[name] = data
     return document
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from vrm import signals
 from vrm.members.models import Member
 from vrm.notifications.models import Notification, Watch
-from vrm.notifications.service import notify, review_link, watcher_ids
+from vrm.notifications.service import forget_reviews, notify, review_link, watcher_ids
 from vrm.reviews.models import Review, ReviewMessage
 from vrm.suppliers.models import RepresentativeClaim, Supplier
 
@@ -101,9 +101,17 @@ def export_notifications(member: Member, *, session: Session, **_: Any) -> tuple
     )
 
 
+def forget_erased_members_reviews(member: Member, *, session: Session, **_: Any) -> None:
+    """Others' notifications about the member's reviews (new review, the reviewer's reply)
+    quote their titles; they go before the reviews do, every one, withdrawn ones too."""
+    review_ids = list(session.scalars(select(Review.id).where(Review.author_id == member.id)))
+    forget_reviews(session, review_ids)
+
+
 def connect() -> None:
     """Connect this feature's handlers to the domain signals (idempotent)."""
     signals.review_posted.connect(on_review_posted, weak=False)
     signals.review_answered.connect(on_review_answered, weak=False)
     signals.representative_verified.connect(on_representative_verified, weak=False)
     signals.member_exporting.connect(export_notifications, weak=False)
+    signals.member_erasing.connect(forget_erased_members_reviews, weak=False)

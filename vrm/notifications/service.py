@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import has_request_context, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
@@ -27,6 +27,33 @@ def review_link(review_id: int) -> str:
         except BuildError:
             pass
     return f"/reviews/{review_id}"
+
+
+def _links_to_reviews(review_ids: list[int]) -> list[ColumnElement[bool]]:
+    """Conditions matching every link review_link() may have written for these reviews:
+    with or without a script-root prefix (it depends on whether a request was running)
+    and with or without a ``#message-…`` anchor. The leading ``/`` keeps 48 from 148."""
+    conditions: list[ColumnElement[bool]] = []
+    for review_id in review_ids:
+        path = f"/reviews/{int(review_id)}"
+        conditions += [Notification.link.like(f"%{path}"), Notification.link.like(f"%{path}#%")]
+    return conditions
+
+
+FORGET_CHUNK = 100  # reviews per statement, well under SQLite's expression depth
+
+
+def forget_reviews(session: Session, review_ids: list[int]) -> None:
+    """Delete every notification, anyone's, that points at one of these reviews; such a
+    notification quotes the review's title, and once the review is gone its id may be
+    reused for someone else's."""
+    for start in range(0, len(review_ids), FORGET_CHUNK):
+        chunk = review_ids[start : start + FORGET_CHUNK]
+        session.execute(
+            delete(Notification)
+            .where(or_(*_links_to_reviews(chunk)))
+            .execution_options(synchronize_session="fetch")
+        )
 
 
 def notify(session: Session, member_id: int, kind: str, text: str, link: str) -> Notification:
