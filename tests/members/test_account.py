@@ -118,6 +118,11 @@ def test_erase_removes_the_member_and_identities(auth: AuthActions, db_session):
     assert db_session.scalar(select(func.count()).where(Member.handle == "xia")) == 0
     assert db_session.scalar(select(func.count()).where(Identity.subject == "xia")) == 0
     assert auth.client.get("/account").status_code == 302
+    # Nobody else can come to be "xia": old links and answers named her.
+    auth.authenticate("xib")
+    token = csrf_from(auth.client.get("/welcome").get_data(as_text=True))
+    taken = auth.client.post("/welcome", data={"csrf_token": token, "handle": "xia"})
+    assert taken.status_code == 400 and "taken" in taken.get_data(as_text=True)
 
 
 def test_handle_rules_on_the_welcome_form(auth: AuthActions, db_session):

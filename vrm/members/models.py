@@ -61,3 +61,16 @@ class Identity(Base):
 
     def __repr__(self) -> str:
         return f"<Identity {self.issuer} {self.subject}>"
+
+
+class RetiredHandle(Base):
+    """A handle whose member erased their account, so nobody else can take it.
+
+    Only a digest is kept: enough to refuse the handle, not a list of erased names.
+    (Handles are short and public, so this hides little from someone who guesses; it
+    keeps the table from being a readable roll of people who left.)"""
+
+    __tablename__ = "retired_handle"
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    retired_at: Mapped[created_at]

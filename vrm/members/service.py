@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import unicodedata
@@ -15,7 +16,7 @@ from vrm import signals
 from vrm.clock import now
 from vrm.errors import Conflict, DomainError, NotFound
 from vrm.members import export
-from vrm.members.models import Identity, Member
+from vrm.members.models import Identity, Member, RetiredHandle
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,15 @@ def find_by_identity(session: Session, issuer: str, subject: str) -> Member | No
 
 
 def handle_taken(session: Session, handle: str) -> bool:
-    return session.scalar(select(func.count()).where(Member.handle == handle)) != 0
+    """In use, or once used by a member who erased their account: old links, answers
+    and notifications named them, and must not come to name someone else."""
+    if session.scalar(select(func.count()).where(Member.handle == handle)):
+        return True
+    return session.get(RetiredHandle, handle_digest(handle)) is not None
+
+
+def handle_digest(handle: str) -> str:
+    return hashlib.sha256(handle.encode()).hexdigest()
 
 
 def create_member(
@@ -188,6 +197,7 @@ def erase_member(session: Session, member: Member) -> None:
     """Erase the member and, through the handlers, what each feature holds of theirs."""
     signals.member_erasing.send(member, session=session)
     member_id = member.id
+    session.add(RetiredHandle(digest=handle_digest(member.handle)))
     session.delete(member)
     session.flush()
     log.info("member %s erased their account", member_id)

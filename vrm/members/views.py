@@ -80,7 +80,7 @@ def erase_account() -> Response | tuple[str, int]:
         or form.confirm_handle.data.strip().lower() != current_user.handle
     ):
         if form.confirm_handle.data is not None and not form.confirm_handle.errors:
-            form.confirm_handle.errors = ["Type your handle exactly to confirm."]
+            form.confirm_handle.errors = ["That is not your handle. Type it to confirm."]
         return render_template(
             "members/account.html",
             member=current_user,
