@@ -85,7 +85,8 @@ def publish(library: Session) -> Callable[..., TermsVersion]:
 def login(client: FlaskClient, member: Member) -> None:
     """Sign the test client in as ``member`` (Flask-Login reads _user_id)."""
     with client.session_transaction() as cookie:
-        cookie["_user_id"] = str(member.id)
+        # get_id, not the bare id: the session id may carry more than the member's id.
+        cookie["_user_id"] = member.get_id()
         cookie["_fresh"] = True
 
 

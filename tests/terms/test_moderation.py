@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.terms.conftest import login, token
@@ -63,3 +64,42 @@ def test_cli_seed(app, db_session) -> None:
 
     result = app.test_cli_runner().invoke(terms_group, ["seed"])
     assert result.exit_code == 0 and "Clause library ready" in result.output
+
+
+CLAUSE = {
+    "identifier": "parley:big-numbers",
+    "title": "Big numbers",
+    "text": "Some text.",
+    "category": "contact",
+    "standard": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        (json.dumps({"n": {"type": "int", "min": 1, "max": 10**26}}), "9007199254740991"),
+        (json.dumps({"n": {"type": "int", "min": 1, "max": 5, "default": 10**26}}), "from 1 to 5"),
+        ("[" * 5000 + "]" * 5000, "nest too deeply"),
+        ("{" + " " * 30_000 + "}", "under 20,000 characters"),
+        ("null", "JSON object"),
+        ("[]", "JSON object"),
+    ],
+)
+def test_unusable_parameters_are_a_form_error_keeping_what_was_typed(
+    client, library, make_member, db_session, parameters, message
+) -> None:
+    login(client, make_member("mod", role="moderator"))
+    before = db_session.scalar(select(func.count()).select_from(ClauseVersion))
+    data = {"csrf_token": token(client, "/terms/clauses/new"), **CLAUSE, "parameters": parameters}
+    answer = client.post("/terms/clauses/new", data=data)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert 'id="parameters-errors"' in page and message in page
+    assert 'value="parley:big-numbers"' in page and 'value="Big numbers"' in page
+    assert db_session.scalar(select(func.count()).select_from(ClauseVersion)) == before
+    version = client.post(
+        "/terms/clauses/parley:no-stalking/versions/new", data={**data, "title": "Reworded"}
+    )
+    assert version.status_code == 400 and message in version.get_data(as_text=True)
+    assert 'value="Reworded"' in version.get_data(as_text=True)

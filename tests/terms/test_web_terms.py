@@ -7,6 +7,7 @@ import hashlib
 import pytest
 
 from tests.terms.conftest import counts, login, token
+from vrm.terms.models import Clause, ClauseVersion
 
 EDIT = "/members/alice/terms/edit"
 
@@ -151,3 +152,40 @@ def test_library_and_clause_pages(client, library) -> None:
     clause = client.get("/terms/clauses/parley:retention-limit")
     assert clause.status_code == 200 and "from 1 to 3650 days" in clause.get_data(as_text=True)
     assert client.get("/terms/clauses/parley:nothing").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "value", ["99999999999999999999999", "-99999999999999999999999", "9" * 5000, "--5"]
+)
+def test_numbers_canonical_json_cannot_hold_are_a_form_error(
+    client, alice, db_session, value
+) -> None:
+    # A clause from before bounds were checked, allowing numbers RFC 8785 refuses.
+    clause = Clause(identifier="parley:legacy-hours")
+    db_session.add(clause)
+    db_session.flush()
+    spec = {"type": "int", "label": "Hours", "min": -(10**26), "max": 10**26}
+    db_session.add(
+        ClauseVersion(
+            clause=clause,
+            version=1,
+            title="Legacy hours",
+            text="Answer within this many hours.",
+            category="response-times",
+            parameters={"hours": spec},
+        )
+    )
+    db_session.flush()
+    before = counts(db_session)
+    extra = {
+        "clause": ["parley:legacy-hours"],
+        "version-parley:legacy-hours": "1",
+        "p-parley:legacy-hours-hours": value,
+        "text": "Kept as typed.",
+    }
+    for action in ("save", "publish"):
+        answer = client.post(EDIT, data=_form(token(client, EDIT), action=action, **extra))
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 400, action
+        assert "Hours: give a" in page and "Kept as typed." in page
+    assert counts(db_session) == before

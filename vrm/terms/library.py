@@ -115,7 +115,8 @@ def publish_version(
     _require_moderator(actor)
     _check_wording(title, text, category)
     try:
-        schema = check_schema(parameters or {})
+        # None is "no parameters"; any other non-object (a JSON null typed in) is refused.
+        schema = check_schema({} if parameters is None else parameters)
     except ParameterError as error:
         raise DomainError(str(error), field="parameters") from error
     number = (clause.versions[-1].version + 1) if clause.versions else 1

@@ -14,6 +14,7 @@ from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
 from vrm.terms import library, queries, signing
 from vrm.terms.blueprint import bp, show_error
 from vrm.terms.forms import ClauseForm, ClauseVersionForm
+from vrm.terms.parameters import ParameterError, load_schema
 
 
 @bp.get("/terms", endpoint="library")
@@ -48,12 +49,13 @@ def _moderator() -> None:
 
 
 def _parameters(form: ClauseVersionForm) -> dict | None:
+    """The typed parameters, or None with the reason at the field (the form is shown
+    again with everything else as typed)."""
     try:
-        value = json.loads(form.parameters.data or "{}")
-    except ValueError:
-        form.parameters.errors = ["That is not valid JSON."]
+        return load_schema(form.parameters.data)
+    except ParameterError as error:
+        form.parameters.errors = [str(error)]
         return None
-    return value
 
 
 @bp.route("/terms/clauses/new", methods=["GET", "POST"])

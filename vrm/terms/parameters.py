@@ -14,14 +14,77 @@ raises ParameterError saying what is wrong.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 TYPES = ("int", "enum", "multi-enum")
+# I-JSON (RFC 7493): larger integers do not survive JSON's doubles, and the RFC 8785
+# canonical form that terms versions are hashed over refuses them.
+SAFE_INTEGER = 2**53 - 1
+# A schema is parameters → definition → list of choices; nothing legitimate is deeper,
+# and refusing depth before parsing keeps the recursive parser (and hashing) safe.
+MAX_SCHEMA_DEPTH = 3
+MAX_SCHEMA_CHARS = 20_000
+_WHOLE = re.compile(r"-?[0-9]+")
 
 
 class ParameterError(ValueError):
     """A parameter value (or a parameter schema) that cannot be used."""
+
+
+def load_schema(text: str | None) -> dict[str, Any]:
+    """A moderator's parameters as typed JSON text, parsed; empty text means none.
+
+    Only the shape is checked here; ``check_schema`` (called by the library service)
+    checks the definitions.
+    """
+    text = (text or "").strip()
+    if not text:
+        return {}
+    if len(text) > MAX_SCHEMA_CHARS:
+        raise ParameterError(f"Keep the parameters under {MAX_SCHEMA_CHARS:,} characters.")
+    if _nesting(text) > MAX_SCHEMA_DEPTH:
+        raise ParameterError(
+            "Parameters nest too deeply: an object of name → definition, whose lists of "
+            "choices hold plain text, is as deep as they go."
+        )
+    try:
+        # Huge integers come back just out of range for check_schema to name, rather
+        # than as int()'s error about digits.
+        schema = json.loads(text, parse_int=_whole_number, parse_constant=_no_constant)
+    except ValueError:
+        raise ParameterError("That is not valid JSON.") from None
+    if not isinstance(schema, dict):
+        raise ParameterError(
+            "Parameters must be a JSON object of name → definition, or left empty."
+        )
+    return schema
+
+
+def _nesting(text: str) -> int:
+    """How deeply brackets nest outside strings, found without parsing."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif in_string:
+            escaped = char == "\\"
+            in_string = char != '"'
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def check_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
@@ -35,8 +98,11 @@ def check_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
             raise ParameterError(f"Parameter {name}: type must be one of {', '.join(TYPES)}.")
         if spec["type"] == "int":
             low, high = spec.get("min"), spec.get("max")
-            if not (_is_int(low) and _is_int(high) and low <= high):
-                raise ParameterError(f"Parameter {name}: give whole numbers min ≤ max.")
+            if not (_is_safe_int(low) and _is_safe_int(high) and low <= high):
+                raise ParameterError(
+                    f"Parameter {name}: give whole numbers min ≤ max, each between "
+                    f"-{SAFE_INTEGER} and {SAFE_INTEGER}."
+                )
         else:
             choices = spec.get("choices")
             if not (isinstance(choices, list) and choices and all(_is_str(c) for c in choices)):
@@ -72,16 +138,27 @@ def check_value(spec: Mapping[str, Any], raw: Any, *, name: str = "value") -> An
 
 
 def _check_int(spec: Mapping[str, Any], raw: Any, label: str) -> int:
-    if isinstance(raw, list):
-        raw = raw[0] if len(raw) == 1 else None
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
-        raw = int(raw.strip())
-    if not _is_int(raw):
+    # Clamped as well as checked by check_schema: clauses published before that check
+    # may still declare bounds beyond the safe range.
+    low, high = max(spec["min"], -SAFE_INTEGER), min(spec["max"], SAFE_INTEGER)
+    value = _whole_number(raw[0] if isinstance(raw, list) and len(raw) == 1 else raw)
+    if value is None:
         raise ParameterError(f"{label}: give a whole number.")
-    low, high, unit = spec["min"], spec["max"], spec.get("unit", "")
-    if not low <= raw <= high:
+    if not low <= value <= high:
+        unit = spec.get("unit", "")
         raise ParameterError(f"{label}: give a number from {low} to {high} {unit}".strip() + ".")
-    return int(raw)
+    return value
+
+
+def _whole_number(raw: Any) -> int | None:
+    """The integer a form string or JSON value holds, or None."""
+    if isinstance(raw, str) and _WHOLE.fullmatch(raw.strip()):
+        digits = raw.strip()
+        if len(digits.lstrip("-")) > len(str(SAFE_INTEGER)):
+            # Out of any range we accept; int() of thousands of digits would even raise.
+            return -(SAFE_INTEGER + 1) if digits.startswith("-") else SAFE_INTEGER + 1
+        return int(digits)
+    return raw if _is_int(raw) else None
 
 
 def check_parameters(schema: Mapping[str, Any], raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -119,8 +196,12 @@ def describe(spec: Mapping[str, Any], value: Any) -> str:
     return f"{value} {unit}" if unit else str(value)
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_safe_int(value: Any) -> TypeGuard[int]:
+    return _is_int(value) and -SAFE_INTEGER <= value <= SAFE_INTEGER
 
 
 def _is_str(value: Any) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from vrm.errors import NotAllowed, NotFound
@@ -137,22 +137,43 @@ def standing_acceptances(session: Session, supplier_id: int) -> list[StandingAcc
     )
 
 
+def standing_report_ids(supplier_id: int) -> Select[tuple[int]]:
+    """Each member's newest report on the supplier: one voice per member, however many
+    agreements they have with it (or reports filed before one stood per agreement)."""
+    ranked = (
+        select(
+            TermsReport.id,
+            func.row_number()
+            .over(
+                partition_by=Agreement.member_id,
+                order_by=(TermsReport.created_at.desc(), TermsReport.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Agreement, Agreement.id == TermsReport.agreement_id)
+        .where(TermsReport.supplier_id == supplier_id)
+        .subquery()
+    )
+    return select(ranked.c.id).where(ranked.c.rank == 1)
+
+
 def terms_kept_counts(session: Session, supplier_id: int) -> tuple[int, int]:
-    """(kept, broken) report counts for a supplier — the "terms kept" reputation input."""
+    """(kept, broken) standing-report counts for a supplier — the "terms kept" input."""
     row = session.execute(
         select(
             func.coalesce(func.sum(case((TermsReport.kept.is_(True), 1), else_=0)), 0),
             func.coalesce(func.sum(case((TermsReport.kept.is_(False), 1), else_=0)), 0),
-        ).where(TermsReport.supplier_id == supplier_id)
+        ).where(TermsReport.id.in_(standing_report_ids(supplier_id)))
     ).one()
     return int(row[0]), int(row[1])
 
 
 def public_reports(session: Session, supplier_id: int) -> list[TermsReport]:
+    """The standing reports, so the list agrees with the tallies beside it."""
     return list(
         session.scalars(
             select(TermsReport)
-            .where(TermsReport.supplier_id == supplier_id)
+            .where(TermsReport.id.in_(standing_report_ids(supplier_id)))
             .order_by(TermsReport.created_at.desc(), TermsReport.id.desc())
         )
     )

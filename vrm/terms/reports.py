@@ -1,13 +1,16 @@
 """Kept or broken: the member's report under an agreement, and the supplier's answer.
 
 Reports are public without the member's handle (agreements are private); they feed the
-"terms kept" reputation through ``signals.terms_report_filed``.
+"terms kept" reputation through ``signals.terms_report_filed``. A member has one
+standing report per agreement, and the public figures count each member once
+(vrm.terms.queries.standing_report_ids).
 """
 
 from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vrm import markdown, signals
@@ -37,7 +40,11 @@ def file_report(
     kept: bool,
     account: str,
 ) -> TermsReport:
-    """The member says whether the supplier kept one clause of the agreed version."""
+    """The member says whether the supplier kept one clause of the agreed version.
+
+    One report stands per agreement: filing again replaces it, so a member can say the
+    supplier put things right (or stopped keeping them) without adding a second voice.
+    """
     if actor.id != agreement.member_id:
         raise NotAllowed("Only the member who made this agreement can report on it.")
     if clause not in agreement_clauses(agreement):
@@ -47,14 +54,16 @@ def file_report(
         raise DomainError(
             f"Say briefly what happened, up to {MAX_ACCOUNT} characters.", field="account"
         )
-    report = TermsReport(
-        agreement_id=agreement.id,
-        supplier_id=agreement.supplier_id,
-        clause=clause,
-        kept=bool(kept),
-        account=account,
-    )
-    session.add(report)
+    report = standing_report(session, agreement, lock=True)
+    replaced = report is not None
+    if report is None:
+        report = TermsReport(agreement_id=agreement.id, supplier_id=agreement.supplier_id)
+        session.add(report)
+    elif report.answer is not None:
+        _clear_answer(report)
+    report.clause, report.kept, report.account = clause, bool(kept), account
+    # The date shown is when this account was given, not when the first one was.
+    report.created_at = now()
     session.flush()
     record(
         session,
@@ -62,10 +71,38 @@ def file_report(
         supplier_id=agreement.supplier_id,
         clause=clause,
         kept=bool(kept),
+        replaced=replaced,
     )
     signals.terms_report_filed.send(report, session=session)
     log.info("report %s on agreement %s (kept=%s)", report.id, agreement.id, kept)
     return report
+
+
+def standing_report(
+    session: Session, agreement: Agreement, *, lock: bool = False
+) -> TermsReport | None:
+    """The agreement's standing report: the newest, if duplicates from before remain.
+
+    There is no unique constraint on terms_report.agreement_id (adding one needs a
+    migration), so ``lock`` serialises concurrent filings on the agreement row: on
+    PostgreSQL FOR UPDATE makes the second wait, on SQLite every write transaction
+    begins IMMEDIATE (vrm.db). Either way the lookup then sees the first one's report.
+    """
+    if lock:
+        session.execute(select(Agreement.id).where(Agreement.id == agreement.id).with_for_update())
+    return session.scalars(
+        select(TermsReport)
+        .where(TermsReport.agreement_id == agreement.id)
+        .order_by(TermsReport.created_at.desc(), TermsReport.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _clear_answer(report: TermsReport) -> None:
+    # The answer replied to an account that no longer stands; the supplier may answer
+    # the new one.
+    report.answer = report.answer_html = None
+    report.answered_by_id = report.answered_at = None
 
 
 def answer_report(
