@@ -19,6 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _configure(app, settings)
     _init_database(app, settings)
     _init_extensions(app, settings)
+    _bound_url_integers(app)
     _register_blueprints(app)
     _init_rate_limits(app, settings)
     _register_error_handlers(app)
@@ -86,6 +87,29 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
         from vrm.representatives.queries import human_duration
 
         return human_duration(None if days is None else dt.timedelta(days=days))
+
+
+def _bound_url_integers(app: Flask) -> None:
+    """Make every <int:...> in a route stop at the database's BIGINT range.
+
+    A larger id is no row at all, so it should not match (404) rather than reach the
+    driver, which raises OverflowError (500). Rules bind their converters when added,
+    so this runs before any blueprint is registered.
+    """
+    from werkzeug.routing import IntegerConverter, Map
+
+    class BigintConverter(IntegerConverter):
+        def __init__(
+            self,
+            map: Map,
+            fixed_digits: int = 0,
+            min: int | None = None,
+            max: int | None = 2**63 - 1,
+            signed: bool = False,
+        ) -> None:
+            super().__init__(map, fixed_digits, min, max, signed)
+
+    app.url_map.converters["int"] = BigintConverter
 
 
 def _register_blueprints(app: Flask) -> None:

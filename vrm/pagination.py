@@ -4,8 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from flask import flash
+
+MAX_PAGE = 100_000
+"""The furthest page any list offers: far past every real list, and small enough that
+(page - 1) * per_page always fits the database's 64-bit OFFSET."""
+
+
+def whole_number(raw: Any, default: int, maximum: int = MAX_PAGE) -> int | None:
+    """A query-string number from 1 to MAXIMUM; DEFAULT when absent, None when not one."""
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return default
+    # isdigit() alone passes "²", and int() refuses very long digit strings: both would 500.
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= maximum else None
 
 
 class PageLinks:
@@ -41,3 +59,22 @@ class Page(PageLinks):
     @property
     def pages(self) -> int:  # type: ignore[override]
         return max(1, math.ceil(self.total / self.per_page))
+
+
+P = TypeVar("P", bound=PageLinks)
+
+
+def note_past_end(requested: int, shown: PageLinks) -> None:
+    """Say so when the list ends before the page asked for and its last page is shown."""
+    if requested > shown.page:
+        flash(f"There is no page {requested}; the last page, {shown.pages}, is shown.", "info")
+
+
+def within_range(fetch: Callable[[int], P], requested: int) -> P:
+    """Page REQUESTED, or the last page (with a notice) when the list ends before it."""
+    page = fetch(requested)
+    if requested <= page.pages:
+        return page
+    last = fetch(page.pages)
+    note_past_end(requested, last)
+    return last

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import re
+
+from flask import Flask, request
 from flask_talisman import Talisman
+from werkzeug.exceptions import BadRequest
 
 from vrm.settings import Settings
 
@@ -50,8 +53,39 @@ def init_app(app: Flask, settings: Settings) -> None:
         },
     )
 
+    app.before_request(refuse_nul)
+
     @app.after_request
     def _isolate(response):  # type: ignore[no-untyped-def]
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+# JSON carries NUL as the escape \u0000 (an unescaped backslash before it) or, invalidly,
+# as a raw byte. Reading the text, not parsing it, keeps a deeply nested body from
+# becoming a RecursionError on routes that never read JSON at all.
+JSON_NUL = re.compile(rb"\x00|(?<!\\)(?:\\\\)*\\u0000")
+
+
+def _sent_texts() -> list[str]:
+    """The path, and every key and value of the query string and the form."""
+    texts = [request.path]
+    for fields in (request.args, request.form):
+        for key, value in fields.items(multi=True):
+            texts += (key, value)
+    return texts
+
+
+def _json_has_nul() -> bool:
+    return request.is_json and JSON_NUL.search(request.get_data()) is not None
+
+
+def refuse_nul() -> None:
+    """Answer 400 to any request whose path, query, form or JSON body holds a NUL character.
+
+    PostgreSQL refuses NUL in text, so one reaching a query or a row would be a 500 there;
+    no person types it, so refusing it outright loses nothing.
+    """
+    if any("\x00" in text for text in _sent_texts()) or _json_has_nul():
+        raise BadRequest("What you sent contains a NUL character (\\0), which Parley cannot store.")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from vrm.clock import now as clock_now
 from vrm.errors import DomainError, NotFound
-from vrm.pagination import Page
+from vrm.pagination import Page, whole_number
 from vrm.reputation.models import ReputationSums
 from vrm.reputation.queries import public_supplier_clause, score_of, sector_base_rates
 from vrm.reputation.scoring import UNIFORM, Parameters, Score, day_number
@@ -41,10 +41,10 @@ class LeagueFilters:
             raise DomainError("Choose business or public service.", field="kind")
         if sector is not None and sector not in SECTORS:
             raise DomainError("There is no such sector; choose one from the list.", field="sector")
-        raw = (args.get("page") or "1").strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        page = whole_number(args.get("page"), 1, MAX_PAGE)
+        if page is None:
             raise DomainError("The page must be a whole number from 1.", field="page")
-        return cls(kind=kind, sector=sector, area=area, page=int(raw))
+        return cls(kind=kind, sector=sector, area=area, page=page)
 
     def url_args(self) -> dict[str, str]:
         found = {"kind": self.kind, "sector": self.sector, "area": self.area}

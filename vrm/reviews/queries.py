@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from vrm.members.models import Member
-from vrm.pagination import Page
+from vrm.pagination import MAX_PAGE, Page, whole_number
 from vrm.reviews.models import HelpfulVote, Review
 from vrm.suppliers.models import Supplier
 
@@ -69,14 +69,9 @@ def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> 
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
 
 
-def positive_int(raw: Any, default: int, *, maximum: int | None = None) -> int | None:
-    """Parse a query-string number; None when it is not a positive integer."""
-    if raw is None or raw == "":
-        return default
-    text = str(raw).strip()
-    if not text.isdigit() or int(text) < 1 or (maximum is not None and int(text) > maximum):
-        return None
-    return int(text)
+def positive_int(raw: Any, default: int, *, maximum: int = MAX_PAGE) -> int | None:
+    """Parse a query-string number; None when it is not a whole number from 1 to MAXIMUM."""
+    return whole_number(raw, default, maximum)
 
 
 @dataclasses.dataclass(frozen=True)

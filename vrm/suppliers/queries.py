@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from vrm.errors import DomainError
-from vrm.pagination import Page
+from vrm.pagination import MAX_PAGE, Page, whole_number
 from vrm.suppliers.models import Area, Supplier, SupplierAlias
 from vrm.suppliers.sectors import KINDS, SECTORS
 
@@ -45,12 +45,10 @@ class SupplierFilter:
 
 
 def _positive_int(args: Mapping[str, str], name: str, default: int, maximum: int) -> int:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    number = whole_number(args.get(name), default, maximum)
+    if number is None:
         raise BadFilter(f"{name} must be a whole number from 1 to {maximum}.", field=name)
-    return int(raw)
+    return number
 
 
 def parse_filters(
@@ -78,7 +76,7 @@ def parse_filters(
         sector=sector,
         area=area,
         include_ended=ended in ("1", "true", "yes", "on") if ended else include_ended_default,
-        page=_positive_int(args, "page", 1, 100_000),
+        page=_positive_int(args, "page", 1, MAX_PAGE),
         per_page=_positive_int(args, "per_page", PER_PAGE_DEFAULT, PER_PAGE_MAX),
     )
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,6 +14,7 @@ from vrm import markdown
 from vrm.db import get_session
 from vrm.errors import DomainError, NotAllowed
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
+from vrm.pagination import note_past_end, within_range
 from vrm.settings_access import get_settings
 from vrm.suppliers import queries, service
 from vrm.suppliers.forms import NO_AREA, MergeForm, RemoveForm, SupplierForm
@@ -52,7 +54,10 @@ def list_suppliers(sector: str | None = None) -> Page:
         context.update(page=None, filters=filters, args={})
         return render_template("suppliers/list.html", **context), 400
     link_args = filters.args() | ({"ended": "1"} if filters.include_ended else {})
-    page = queries.list_suppliers(session, filters)
+    page = within_range(
+        lambda number: queries.list_suppliers(session, dataclasses.replace(filters, page=number)),
+        filters.page,
+    )
     context.update(page=page, filters=filters, args=link_args)
     return render_template("suppliers/list.html", **context)
 
@@ -136,9 +141,11 @@ def show_supplier(slug: str) -> Page:
         query = request.query_string.decode()
         target = url_for("suppliers.show_supplier", slug=moved_to)
         return redirect(f"{target}?{query}" if query else target, code=301)
+    reviews = supplier_reviews_context(session, supplier, request.args, current_user)
+    note_past_end(reviews["review_filters"].page, reviews["review_page"])
     return render_template(
         "suppliers/show.html",
-        **supplier_reviews_context(session, supplier, request.args, current_user),
+        **reviews,
         **supplier_panel_context(session, supplier, current_user),
         terms_panel=supplier_terms_context(session, supplier, current_user),
         **supplier_reputation_context(session, supplier),
