@@ -165,7 +165,6 @@ def publish(session: Session, *, actor: Member, member: Member) -> TermsVersion:
         session,
         "terms.published",
         actor_id=member.id,
-        handle=member.handle,
         version=number,
         sha256=version.sha256,
     )
@@ -214,6 +213,7 @@ def withdraw(session: Session, *, actor: Member, member: Member) -> Terms:
         proffer.status = "withdrawn"
         proffer.decided_at = now()
     session.flush()
-    record(session, "terms.withdrawn", actor_id=member.id, handle=member.handle)
+    # The actor id, never the handle: the event outlives an erased member's name.
+    record(session, "terms.withdrawn", actor_id=member.id)
     log.info("member %s withdrew their terms", member.id)
     return terms
