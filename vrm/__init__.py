@@ -90,26 +90,29 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
 
 def _bound_url_integers(app: Flask) -> None:
-    """Make every <int:...> in a route stop at the database's BIGINT range.
+    """Make every <int:...> in a route stop where the ids' INTEGER columns do.
 
     A larger id is no row at all, so it should not match (404) rather than reach the
-    driver, which raises OverflowError (500). Rules bind their converters when added,
-    so this runs before any blueprint is registered.
+    database, which refuses it (SQLite's driver with OverflowError past 2**63,
+    PostgreSQL with "integer out of range" past 2**31): a 500. Rules bind their
+    converters when added, so this runs before any blueprint is registered.
     """
     from werkzeug.routing import IntegerConverter, Map
 
-    class BigintConverter(IntegerConverter):
+    from vrm.db import ID_MAX
+
+    class IdConverter(IntegerConverter):
         def __init__(
             self,
             map: Map,
             fixed_digits: int = 0,
             min: int | None = None,
-            max: int | None = 2**63 - 1,
+            max: int | None = ID_MAX,
             signed: bool = False,
         ) -> None:
             super().__init__(map, fixed_digits, min, max, signed)
 
-    app.url_map.converters["int"] = BigintConverter
+    app.url_map.converters["int"] = IdConverter
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -49,6 +49,18 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
+
+ID_MAX = 2**31 - 1
+"""The largest id an INTEGER primary key holds on every database Parley runs on; a
+larger one is no row, and must be answered as such before it reaches the database
+(PostgreSQL refuses it: a 500)."""
+
+
+def is_id(value: object) -> bool:
+    """Whether VALUE could be a row's id (ids typed into forms are checked with it)."""
+    return isinstance(value, int) and 0 < value <= ID_MAX
+
+
 created_at = Annotated[dt.datetime, mapped_column(UTCDateTime(), default=now)]
 timestamp = Annotated[dt.datetime, mapped_column(UTCDateTime())]
 

@@ -62,6 +62,8 @@ def test_create_records_an_event_and_sends_the_signal(db_session, make_member) -
         ({"website_domain": "127.0.0.1:5000"}, "website_domain"),
         ({"description": "x" * 5001}, "description"),
         ({"area_id": 999_999}, "area"),
+        ({"area_id": 2**40}, "area"),  # past INTEGER: PostgreSQL would refuse the query
+        ({"parent_id": 2**40}, "parent"),
         ({"parent_id": 999_999}, "parent"),
         ({"aliases": ["y" * 201]}, "aliases"),
         ({"aliases": [f"name {n}" for n in range(21)]}, "aliases"),

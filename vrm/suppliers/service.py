@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.activity.service import record
+from vrm.db import is_id
 from vrm.errors import Conflict, DomainError, NotAllowed, NotFound
 from vrm.members.models import ROLES, Member
 from vrm.notifications.models import Watch
@@ -161,10 +162,10 @@ def create_supplier(
         raise SupplierError(
             f"Keep the description under {DESCRIPTION_MAX} characters.", field="description"
         )
-    area = session.get(Area, area_id) if area_id is not None else None
+    area = session.get(Area, area_id) if is_id(area_id) else None
     if area_id is not None and area is None:
         raise SupplierError("Choose an area from the list.", field="area")
-    parent = session.get(Supplier, parent_id) if parent_id is not None else None
+    parent = session.get(Supplier, parent_id) if is_id(parent_id) else None
     if parent_id is not None and (parent is None or not is_public(parent)):
         raise SupplierError("The organisation it belongs to is not in Parley.", field="parent")
     if actor is not None:  # the register importer matches by its own key
