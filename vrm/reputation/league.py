@@ -81,14 +81,10 @@ def area_ids(session: Session, code: str) -> set[int]:
     return found
 
 
-def league(
-    session: Session,
-    filters: LeagueFilters,
-    *,
-    per_page: int = PER_PAGE,
-    params: Parameters | None = None,
-) -> LeaguePage:
-    """One page of the ranked table. Scores are computed per supplier from its sums."""
+def scored_suppliers(
+    session: Session, filters: LeagueFilters, *, params: Parameters | None = None
+) -> list[tuple[Supplier, Score]]:
+    """Every public supplier with reviews that FILTERS admit, with its overall score."""
     params = params or current_parameters()
     today = day_number(clock_now().timestamp())
     query = (
@@ -103,9 +99,22 @@ def league(
     if filters.area:
         query = query.where(Supplier.area_id.in_(area_ids(session, filters.area)))
     rates = sector_base_rates(session, [filters.sector] if filters.sector else None)
+    return [
+        (supplier, score_of(sums, rates.get((supplier.sector, "overall"), UNIFORM), params, today))
+        for supplier, sums in session.execute(query)
+    ]
+
+
+def league(
+    session: Session,
+    filters: LeagueFilters,
+    *,
+    per_page: int = PER_PAGE,
+    params: Parameters | None = None,
+) -> LeaguePage:
+    """One page of the ranked table. Scores are computed per supplier from its sums."""
     ranked, unranked = [], 0
-    for supplier, sums in session.execute(query):
-        score = score_of(sums, rates.get((supplier.sector, "overall"), UNIFORM), params, today)
+    for supplier, score in scored_suppliers(session, filters, params=params):
         if score.rank_key is None:
             unranked += 1
         else:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, jsonify, render_template, request
+from werkzeug.wrappers import Response
 
 from vrm.db import get_session
-from vrm.errors import DomainError
+from vrm.errors import DomainError, NotFound
 from vrm.reputation import league as tables
+from vrm.reputation import open_data as open_data_module
 from vrm.reputation.queries import parameters_document
 from vrm.reputation.service import current_parameters
 from vrm.suppliers.sectors import KINDS, SECTORS
@@ -20,6 +22,22 @@ def methodology() -> str:
     return render_template(
         "reputation/methodology.html", params=params, parameters=parameters_document(params)
     )
+
+
+@bp.get("/open-data/reputation.<fmt>")
+def open_data(fmt: str) -> Response:
+    """Every supplier's aggregated reputation as CSV or JSON (league filters apply)."""
+    if fmt not in ("csv", "json"):
+        raise NotFound("Open data comes as reputation.csv or reputation.json.")
+    filters = tables.LeagueFilters.parse(request.args)
+    session = get_session()
+    if fmt == "json":
+        response = jsonify(open_data_module.as_json(session, filters))
+    else:
+        response = Response(open_data_module.as_csv(session, filters), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename=parley-reputation.{fmt}"
+    response.headers["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    return response
 
 
 @bp.get("/league")

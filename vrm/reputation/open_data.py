@@ -1,0 +1,80 @@
+"""The aggregated reputation of every supplier, as open data a campaigner can take away.
+
+Only aggregates: counts, scores and bands per supplier, never a review, a member or a
+handle. The same filters as the league tables (kind, sector, area) narrow it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from vrm.clock import now
+from vrm.reputation.league import LeagueFilters, scored_suppliers
+
+LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), attribution: Parley"
+COLUMNS = (
+    "slug",
+    "name",
+    "kind",
+    "sector",
+    "area",
+    "reviews",
+    "score",
+    "band_low",
+    "band_high",
+    "ranked",
+)
+
+
+def rows(session: Session, filters: LeagueFilters) -> list[dict[str, Any]]:
+    """One row per supplier with reviews, best lower band first, then by name."""
+    found = [
+        {
+            "slug": supplier.slug,
+            "name": supplier.name,
+            "kind": supplier.kind,
+            "sector": supplier.sector,
+            "area": supplier.area.name if supplier.area else None,
+            "reviews": score.count,
+            # Below the minimum count there is no point score; the band still shows.
+            "score": _rounded(score.value),
+            "band_low": _rounded(score.low),
+            "band_high": _rounded(score.high),
+            "ranked": score.rank_key is not None,
+        }
+        for supplier, score in scored_suppliers(session, filters)
+    ]
+    found.sort(key=lambda row: (not row["ranked"], -(row["band_low"] or 0), row["name"]))
+    return found
+
+
+def as_json(session: Session, filters: LeagueFilters) -> dict[str, Any]:
+    return {
+        "generated_at": now().isoformat(),
+        "licence": LICENCE,
+        "columns": list(COLUMNS),
+        "suppliers": rows(session, filters),
+    }
+
+
+def as_csv(session: Session, filters: LeagueFilters) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows(session, filters):
+        writer.writerow({**row, "name": _safe_cell(row["name"])})
+    return out.getvalue()
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _safe_cell(text: str) -> str:
+    # A name starting with = + - @ would run as a formula when the file is opened in a
+    # spreadsheet (CSV injection); a leading apostrophe keeps it text.
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
