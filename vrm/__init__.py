@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from vrm.notifications.views import bp as notifications_bp
     from vrm.representatives.views import bp as representatives_bp
     from vrm.reputation.views import bp as reputation_bp
+    from vrm.reviews.moderation_views import bp as review_moderation_bp
     from vrm.reviews.thread_views import bp as thread_bp
     from vrm.reviews.views import bp as reviews_bp
     from vrm.search.views import bp as search_bp
@@ -137,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
         suppliers_bp,
         reviews_bp,
         thread_bp,
+        review_moderation_bp,
         representatives_bp,
         notifications_bp,
         terms_bp,
