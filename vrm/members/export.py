@@ -35,16 +35,21 @@ def _at(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _under_reviews(session: Session, model: Any, *where: Any) -> Any:
+    """(row, supplier slug) for rows of MODEL that hang off a review, oldest first."""
+    return session.execute(
+        select(model, Supplier.slug)
+        .join(Review, model.review_id == Review.id)
+        .join(Supplier, Review.supplier_id == Supplier.id)
+        .where(*where)
+        .order_by(model.id)
+    )
+
+
 def review_thread(session: Session, member_id: int) -> list[dict[str, Any]]:
     """Messages the member wrote under reviews: replies as the reviewer, and answers they
     gave as a supplier's representative (shown publicly under the supplier's name)."""
-    rows = session.execute(
-        select(ReviewMessage, Supplier.slug)
-        .join(Review, ReviewMessage.review_id == Review.id)
-        .join(Supplier, Review.supplier_id == Supplier.id)
-        .where(ReviewMessage.author_id == member_id)
-        .order_by(ReviewMessage.id)
-    )
+    rows = _under_reviews(session, ReviewMessage, ReviewMessage.author_id == member_id)
     return [
         {
             "review": message.review_id,
@@ -61,12 +66,8 @@ def review_thread(session: Session, member_id: int) -> list[dict[str, Any]]:
 def change_claim_verdicts(session: Session, member_id: int) -> list[dict[str, Any]]:
     """The member's yes/no on each change a supplier said it made after their review. The
     claim has no member column: only a review's author may give its verdict."""
-    rows = session.execute(
-        select(ChangeClaim, Supplier.slug)
-        .join(Review, ChangeClaim.review_id == Review.id)
-        .join(Supplier, Review.supplier_id == Supplier.id)
-        .where(Review.author_id == member_id, ChangeClaim.verdict.is_not(None))
-        .order_by(ChangeClaim.id)
+    rows = _under_reviews(
+        session, ChangeClaim, Review.author_id == member_id, ChangeClaim.verdict.is_not(None)
     )
     return [
         {
@@ -80,13 +81,7 @@ def change_claim_verdicts(session: Session, member_id: int) -> list[dict[str, An
 
 
 def helpful_votes(session: Session, member_id: int) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(HelpfulVote, Supplier.slug)
-        .join(Review, HelpfulVote.review_id == Review.id)
-        .join(Supplier, Review.supplier_id == Supplier.id)
-        .where(HelpfulVote.member_id == member_id)
-        .order_by(HelpfulVote.id)
-    )
+    rows = _under_reviews(session, HelpfulVote, HelpfulVote.member_id == member_id)
     return [
         {"review": vote.review_id, "supplier": slug, "created_at": _at(vote.created_at)}
         for vote, slug in rows

@@ -21,6 +21,7 @@ from vrm.clock import now
 from vrm.errors import Conflict, DomainError, NotAllowed
 from vrm.identity.flow import VerifiedSignIn
 from vrm.members.models import Member
+from vrm.members.policies import require_moderator
 from vrm.representatives import verification
 from vrm.settings import Settings
 from vrm.suppliers.models import ClaimEvent, RepresentativeClaim, Supplier
@@ -243,8 +244,7 @@ def _log(
 
 
 def _require_moderator(member: Member) -> None:
-    if not member.is_moderator:
-        raise NotAllowed("Only moderators can decide claims.")
+    require_moderator(member, "Only moderators can decide claims.")
 
 
 def _reason(reason: str) -> str:

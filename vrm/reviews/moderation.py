@@ -15,13 +15,15 @@ from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.activity.service import record
-from vrm.errors import Conflict, DomainError, NotAllowed
+from vrm.errors import Conflict, DomainError
 from vrm.members.models import Member
+from vrm.members.policies import require_moderator
 from vrm.reviews.models import Review, ReviewFlag
 
 log = logging.getLogger(__name__)
 
 REASON_MAX = 500
+REFUSAL = "Only moderators decide on reported reviews."
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ def open_flags(session: Session) -> list[FlaggedReview]:
 
 def hide_review(session: Session, *, moderator: Member, review: Review, reason: str) -> None:
     """Take a flagged review off the public pages, saying why."""
-    _require_moderator(moderator)
+    require_moderator(moderator, REFUSAL)
     reason = (reason or "").strip()
     if not reason or len(reason) > REASON_MAX:
         raise DomainError(f"Say why, in under {REASON_MAX} characters.", field="reason")
@@ -65,7 +67,7 @@ def hide_review(session: Session, *, moderator: Member, review: Review, reason: 
 
 def dismiss_flags(session: Session, *, moderator: Member, review: Review) -> None:
     """Keep the review up and close its open flags."""
-    _require_moderator(moderator)
+    require_moderator(moderator, REFUSAL)
     closed = _close_flags(session, review, "dismissed")
     if not closed:
         raise Conflict("This review has no open reports.")
@@ -82,8 +84,3 @@ def _close_flags(session: Session, review: Review, status: str) -> int:
     )
     session.flush()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-def _require_moderator(member: Member) -> None:
-    if not member.is_moderator:
-        raise NotAllowed("Only moderators decide on reported reviews.")

@@ -9,8 +9,9 @@ from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 
 from vrm.db import get_session
-from vrm.errors import DomainError, NotAllowed, NotFound
+from vrm.errors import DomainError, NotFound
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
+from vrm.members.policies import require_moderator
 from vrm.reviews import moderation
 from vrm.reviews.models import Review
 
@@ -23,8 +24,7 @@ class DecisionForm(FlaskForm):
 
 
 def _require_moderator() -> None:
-    if not current_user.is_moderator:
-        raise NotAllowed("Only moderators see reported reviews.")
+    require_moderator(current_user, "Only moderators see reported reviews.")
 
 
 def _queue(status: int = 200, errors: dict[int, str] | None = None) -> tuple[str, int]:

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from vrm import signals
 from vrm.activity.service import record
 from vrm.db import is_id
-from vrm.errors import Conflict, DomainError, NotAllowed, NotFound
+from vrm.errors import Conflict, DomainError, NotFound
 from vrm.members.models import ROLES, Member
+from vrm.members.policies import require_moderator
 from vrm.notifications.models import Watch
 from vrm.reviews.models import Review, ReviewFlag
 from vrm.suppliers import naming
@@ -254,9 +255,7 @@ def likely_duplicates(
 
 
 def _require_moderator(member: Member | None) -> Member:
-    if member is None or not getattr(member, "is_moderator", False):
-        raise NotAllowed("Only moderators can merge or remove suppliers.")
-    return member
+    return require_moderator(member, "Only moderators can merge or remove suppliers.")
 
 
 def merge_suppliers(
