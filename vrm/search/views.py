@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
 from vrm.db import get_session
+from vrm.pagination import within_range
 from vrm.search import present, service
 from vrm.search.documents import MAX_QUERY_CHARS
 from vrm.search.location import index_dir
@@ -50,12 +51,15 @@ def search() -> Any:
     if parsed.is_empty:
         return render_template("search/search.html", **context)
     try:
-        results = service.run_search(get_session(), index_dir(current_app), parsed.request)
-        if results.total and parsed.request.page > results.pages:
-            # A page past the end (an old link, say): show the last one, and say so.
-            context["past_end"] = parsed.request.page
-            last = dataclasses.replace(parsed.request, page=results.pages)
-            results = service.run_search(get_session(), index_dir(current_app), last)
+        # A page past the end (an old link, say) shows the last one, and says so.
+        results = within_range(
+            lambda number: service.run_search(
+                get_session(),
+                index_dir(current_app),
+                dataclasses.replace(parsed.request, page=number),
+            ),
+            parsed.request.page,
+        )
     except service.SearchUnavailable:
         page = render_template("search/search.html", unavailable=True, **context)
         return page, 503, {"Retry-After": "60"}
