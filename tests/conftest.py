@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.support.oidc_provider import OidcProvider, complete_login
 from vrm import create_app
-from vrm.db import get_db, read_only
+from vrm.db import deferred, get_db
 from vrm.schema import alembic_config
 from vrm.settings import Settings, parse_providers
 
@@ -177,11 +177,11 @@ def db_session(app: Flask) -> Iterator[Session]:
     # Deferred on SQLite: the test's transaction takes the write lock only when it
     # writes, so reads from other connections (the schema check) are not blocked.
     connection = database.engine.connect()
-    deferred = read_only(connection)
-    deferred.__enter__()
+    lazy_lock = deferred(connection)
+    lazy_lock.__enter__()
     transaction = connection.begin()
-    original = database.session_factory
-    database.session_factory = sessionmaker(
+    original = database.session_factory, database.read_session_factory
+    database.session_factory = database.read_session_factory = sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     session = database.session_factory()
@@ -189,9 +189,9 @@ def db_session(app: Flask) -> Iterator[Session]:
         yield session
     finally:
         session.close()
-        database.session_factory = original
+        database.session_factory, database.read_session_factory = original
         transaction.rollback()
-        deferred.__exit__(None, None, None)
+        lazy_lock.__exit__(None, None, None)
         connection.close()
 
 

@@ -8,17 +8,19 @@ release a savepoint.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from vrm.clock import now
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -76,7 +78,9 @@ def make_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(url, connect_args={"timeout": 15})
         _tune_sqlite(engine)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, pool_pre_ping=True)
+    _tune_postgresql(engine)
+    return engine
 
 
 def _tune_sqlite(engine: sa.Engine) -> None:
@@ -93,25 +97,97 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
     # IMMEDIATE takes the write lock up front: a deferred transaction that reads and
     # then writes fails at once with "database is locked" when another process
-    # writes meanwhile, whereas IMMEDIATE waits (busy_timeout). Connections known to
-    # only read (see read_only()) begin deferred and never wait for writers.
+    # writes meanwhile, whereas IMMEDIATE waits (busy_timeout). Read-only
+    # transactions begin deferred, so they never wait for writers nor block them
+    # (WAL), and `query_only` makes a write attempted in one fail loudly.
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN" if conn.info.get(READ_ONLY) else "BEGIN IMMEDIATE")
+        reading = _is_read_only(conn)
+        deferred = reading or conn.info.get(DEFERRED, False)
+        if conn.info.get(_QUERY_ONLY, False) != reading:
+            # The pragma sticks to the DBAPI connection: change it only when it must,
+            # and before BEGIN IMMEDIATE (which counts as a write).
+            conn.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+            conn.info[_QUERY_ONLY] = reading
+        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def _tune_postgresql(engine: sa.Engine) -> None:
+    # A read-only transaction takes no row locks and refuses writes in the server.
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        if _is_read_only(conn):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
 READ_ONLY = "parley_read_only"
+DEFERRED = "parley_deferred"
+_QUERY_ONLY = "parley_query_only"
+
+
+def _is_read_only(conn: sa.Connection) -> bool:
+    return bool(conn.get_execution_options().get(READ_ONLY) or conn.info.get(READ_ONLY))
 
 
 @contextmanager
 def read_only(connection: sa.Connection) -> Iterator[sa.Connection]:
-    """Within this block, SQLite begins the connection's transactions without the write
-    lock. The mark lives on the pooled DBAPI connection, so it is removed on leaving."""
+    """Within this block the connection's transactions only read: SQLite begins them
+    without the write lock, and both databases refuse a write. The mark lives on the
+    pooled DBAPI connection, so it is removed on leaving."""
     connection.info[READ_ONLY] = True
     try:
         yield connection
     finally:
         connection.info.pop(READ_ONLY, None)
+
+
+@contextmanager
+def deferred(connection: sa.Connection) -> Iterator[sa.Connection]:
+    """Within this block SQLite begins transactions without the write lock, taking it at
+    the first write (the tests' outer transaction: other connections may still read)."""
+    connection.info[DEFERRED] = True
+    try:
+        yield connection
+    finally:
+        connection.info.pop(DEFERRED, None)
+
+
+class WriteInReadOnlyRequest(RuntimeError):
+    """A GET (or HEAD/OPTIONS) request tried to write without declaring it (see writes)."""
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITES = "parley_writes"
+
+
+def writes(view: F) -> F:
+    """Mark a view that writes on GET (the sign-in callback): its session may write.
+
+    Every other GET, HEAD and OPTIONS request reads in a read-only transaction."""
+    setattr(view, _WRITES, True)
+    return view
+
+
+def _request_reads_only() -> bool:
+    if not has_request_context() or request.method not in SAFE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, _WRITES, False)
+
+
+def _refuse_writes(session: Session) -> None:
+    """Make a read-only session fail at the first write, whatever the database (the
+    tests share one connection, so the database's own refusal cannot be relied on)."""
+
+    @event.listens_for(session, "before_flush")
+    def _no_flush(session: Session, _context: Any, _instances: Any) -> None:
+        if session.new or session.dirty or session.deleted:
+            raise WriteInReadOnlyRequest(f"{request.method} {request.path} tried to write")
+
+    @event.listens_for(session, "do_orm_execute")
+    def _no_dml(state: Any) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            raise WriteInReadOnlyRequest(f"{request.method} {request.path} tried to write")
 
 
 class Database:
@@ -121,6 +197,10 @@ class Database:
         self.engine = make_engine(url)
         self.session_factory: sessionmaker[Session] = sessionmaker(
             bind=self.engine, expire_on_commit=False
+        )
+        # Same pool, but every transaction begins read-only (see _on_begin).
+        self.read_session_factory: sessionmaker[Session] = sessionmaker(
+            bind=self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
 
     def init_app(self, app: Flask) -> None:
@@ -133,9 +213,15 @@ def get_db(app: Flask | None = None) -> Database:
 
 
 def get_session() -> Session:
-    """The session of the current app context, opened on first use."""
+    """The session of the current app context, opened on first use. A GET request's
+    session only reads (unless its view is marked with writes)."""
     if "db_session" not in g:
-        g.db_session = get_db().session_factory()
+        database = get_db()
+        if _request_reads_only():
+            g.db_session = database.read_session_factory()
+            _refuse_writes(g.db_session)
+        else:
+            g.db_session = database.session_factory()
     return g.db_session  # type: ignore[no-any-return]
 
 

@@ -19,7 +19,8 @@ def test_review_posting_is_limited_per_member(app, db_session, database_url, tmp
 
 def _post_until_limited(limited, app, db_session) -> None:
     # Share the test's savepoint transaction, so nothing here outlives the test.
-    get_db(limited).session_factory = get_db(app).session_factory
+    shared = get_db(app).session_factory
+    get_db(limited).session_factory = get_db(limited).read_session_factory = shared
     per_minute = int(WRITE_LIMIT.split()[0])
     first, second = make_member(db_session, "hasty"), make_member(db_session, "patient")
     client = limited.test_client()

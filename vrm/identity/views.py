@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from vrm.clock import now
-from vrm.db import get_session
+from vrm.db import get_session, writes
 from vrm.extensions import SIGN_IN_LIMIT, limiter
 from vrm.identity import discovery, flow, providers, session_state
 from vrm.identity.clients import ClientCredentials
@@ -118,6 +118,7 @@ def _send_to_provider(  # type: ignore[no-untyped-def]
 
 @bp.get("/sign-in/callback")
 @limiter.limit(SIGN_IN_LIMIT)
+@writes
 def callback() -> Response:
     pending = session_state.pop_pending(request.args.get("state", ""))
     if pending is None:

@@ -8,7 +8,7 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from vrm.clock import now
-from vrm.db import get_session
+from vrm.db import get_session, writes
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
 from vrm.identity.forms import EmptyForm
 from vrm.notifications import service
@@ -20,6 +20,7 @@ LIMIT = {"key_func": member_or_address, "methods": ["POST"]}
 
 @bp.get("/notifications")
 @login_required
+@writes
 def list_notifications() -> str:
     session = get_session()
     # Reminders are due by time, not by an event: ask again when the reviewer looks.
