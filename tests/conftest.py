@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.support.oidc_provider import OidcProvider, complete_login
 from vrm import create_app
+from vrm.caching.pages import cache as page_cache
 from vrm.db import deferred, get_db
 from vrm.schema import alembic_config
 from vrm.settings import Settings, parse_providers
@@ -191,6 +192,9 @@ def db_session(app: Flask) -> Iterator[Session]:
         session.close()
         database.session_factory, database.read_session_factory = original
         transaction.rollback()
+        # The rollback takes the content version back too: cached pages must go with it.
+        with app.app_context():
+            page_cache.clear()
         lazy_lock.__exit__(None, None, None)
         connection.close()
 

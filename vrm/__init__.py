@@ -53,12 +53,14 @@ def _init_database(app: Flask, settings: Settings) -> None:
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
     from vrm import security
+    from vrm.caching import pages
     from vrm.db import get_session
     from vrm.extensions import csrf, login_manager
     from vrm.members.models import Member
 
     csrf.init_app(app)
     security.init_app(app, settings)
+    pages.init_app(app, settings.cache_url)
     login_manager.init_app(app)
     login_manager.login_view = "identity.sign_in"
     login_manager.login_message = "Sign in to do that."
@@ -169,6 +171,7 @@ def _register_cli(app: Flask) -> None:
 
 def _connect_signal_handlers(app: Flask) -> None:
     """Feature handlers are connected here, once, not at import time."""
+    from vrm.caching import versions
     from vrm.notifications import handlers as notifications
     from vrm.representatives import handlers as representatives
     from vrm.reputation import handlers as reputation
@@ -181,3 +184,4 @@ def _connect_signal_handlers(app: Flask) -> None:
     # several apps in one process (tests) does not double the handlers.
     for feature in (suppliers, reviews, reputation, search, representatives, notifications, terms):
         feature.connect()
+    versions.connect()

@@ -3,6 +3,7 @@
 
 def import_all_models() -> None:
     import vrm.activity.models
+    import vrm.caching.models
     import vrm.identity.models
     import vrm.members.models
     import vrm.notifications.models

@@ -51,6 +51,7 @@ class Settings:
     ratelimit_enabled: bool = True
     secure_cookies: bool = False
     search_dir: Path | None = None
+    cache_url: str | None = None  # Redis for the page cache; None: each process its own
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -68,6 +69,7 @@ class Settings:
             "ratelimit_enabled": not _flag(env.get("PARLEY_RATELIMIT_DISABLED")),
             "secure_cookies": _flag(env.get("PARLEY_SECURE_COOKIES")),
             "search_dir": Path(env["PARLEY_SEARCH_DIR"]) if env.get("PARLEY_SEARCH_DIR") else None,
+            "cache_url": env.get("PARLEY_CACHE_URL") or None,
         }
         values.update(overrides)
         if "secret_key" not in values:

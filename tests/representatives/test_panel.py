@@ -17,6 +17,7 @@ from vrm.representatives.queries import (
     response_stats,
     supplier_panel_context,
 )
+from vrm.reputation.recompute import recompute_supplier
 
 T0 = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)
@@ -84,6 +85,8 @@ def test_panel_context_on_the_database(db_session):
     make.review(db_session, author=make.member(db_session), supplier=other)
     rep = make.representative(db_session, supplier=acme)
     db_session.flush()
+    # The reviews were written straight to their table: bring the aggregates level.
+    recompute_supplier(db_session, acme.id)
 
     panel = supplier_panel_context(db_session, acme, Anonymous())["panel"]
     assert panel.response_rate_text == "75%" and panel.median_first_answer_text == "3 hours"

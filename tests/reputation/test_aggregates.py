@@ -91,7 +91,8 @@ def test_answers_resolutions_and_promises(db_session: Session, frozen_clock: Clo
 
     rep = supplier_reputation(db_session, supplier)
     assert rep.responsiveness.answered.value == pytest.approx(2 / 3)
-    assert rep.responsiveness.median_response_days == pytest.approx(3.0)  # 2 and 4 days
+    # 2 and 4 days; the median is read from bands a quarter of a doubling wide (9%).
+    assert rep.responsiveness.median_response_days == pytest.approx(3.0, rel=0.09)
     assert rep.responsiveness.resolved.value == pytest.approx(1 / 3)
     assert (rep.promises.value, rep.promises.count) == (1.0, 1)
     stats = db_session.get(ReputationStats, supplier.id)
@@ -99,7 +100,8 @@ def test_answers_resolutions_and_promises(db_session: Session, frozen_clock: Clo
 
     withdraw_review(db_session, actor=authors[0], review=reviews[0])
     rep = supplier_reputation(db_session, supplier)
-    assert rep.promises.count == 0 and rep.responsiveness.median_response_days == 4.0
+    assert rep.promises.count == 0
+    assert rep.responsiveness.median_response_days == pytest.approx(4.0, rel=0.09)
 
 
 def test_merge_moves_reviews_and_removal_clears(db_session: Session, frozen_clock: Clock) -> None:

@@ -201,3 +201,24 @@ def test_incremental_equals_batch(
     assert rebuilt.evidence(now, half_life) == pytest.approx(
         state.evidence(now, half_life), abs=1e-9
     )
+
+
+@given(
+    st.lists(
+        st.floats(min_value=0, max_value=400 * 86400, allow_nan=False), min_size=1, max_size=60
+    )
+)
+def test_the_banded_median_is_within_nine_percent_of_the_exact_one(delays) -> None:
+    import statistics
+    from collections import Counter
+
+    from vrm.reputation.tallies import BUCKET_ORIGIN_SECONDS, bucket_of, median_from_buckets
+
+    exact = statistics.median(delays)
+    estimate = median_from_buckets(list(Counter(bucket_of(d) for d in delays).items()))
+    assert estimate is not None
+    ordered = sorted(delays)
+    middle = ordered[(len(ordered) - 1) // 2]
+    if middle > BUCKET_ORIGIN_SECONDS:
+        # Within a minute every answer counts as "under a minute", however exact.
+        assert abs(estimate - exact) <= 0.095 * exact + 1e-9

@@ -8,6 +8,7 @@ from flask import jsonify, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from vrm.api.blueprint import bp
+from vrm.caching.pages import public_page
 from vrm.db import get_session
 from vrm.suppliers import queries, service
 from vrm.suppliers.models import Supplier
@@ -43,6 +44,7 @@ def supplier_json(supplier: Supplier) -> dict[str, Any]:
 
 
 @bp.get("/suppliers")
+@public_page
 def list_suppliers() -> Response:
     session = get_session()
     filters = queries.parse_filters(session, request.args)  # BadFilter → 400 problem

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template
 from werkzeug.wrappers import Response
 
+from vrm.caching.pages import public_page
 from vrm.db import get_session
 from vrm.schema import schema_problem
 
@@ -11,6 +12,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@public_page
 def index() -> str:
     return render_template("main/index.html")
 

@@ -15,7 +15,8 @@ from vrm.errors import NotFound
 from vrm.members.models import Member
 from vrm.notifications.models import Watch
 from vrm.representatives.service import open_claim
-from vrm.reviews.models import Review
+from vrm.reputation import tallies
+from vrm.reputation.models import ReputationStats
 from vrm.suppliers.models import ClaimEvent, RepresentativeClaim, Supplier
 
 
@@ -79,6 +80,21 @@ def response_stats(
     return ResponseStats(count, answered, resolved, median)
 
 
+def stored_response_stats(session: Session, supplier_id: int) -> ResponseStats:
+    """The same figures as response_stats, read from the reputation aggregates (kept on
+    every write), so the supplier page never reads the supplier's reviews for them."""
+    counts = session.get(ReputationStats, supplier_id)
+    if counts is None or counts.review_count <= 0:
+        return ResponseStats(0, 0, 0, None)
+    median = tallies.median_response_seconds(session, supplier_id)
+    return ResponseStats(
+        public_reviews=counts.review_count,
+        answered=counts.answered_count,
+        resolved=counts.resolved_count,
+        median_first_answer=None if median is None else dt.timedelta(seconds=median),
+    )
+
+
 def human_duration(delta: dt.timedelta | None) -> str:
     """A delay as people say it: "under a minute", "40 minutes", "5 hours", "3 days"."""
     if delta is None:
@@ -122,14 +138,7 @@ class SupplierPanel:
 def supplier_panel_context(session: Session, supplier: Supplier, viewer: Any) -> dict[str, Any]:
     """Context for templates/representatives/_supplier_panel.html on the supplier page:
     ``{"panel": SupplierPanel}``."""
-    rows = session.execute(
-        select(Review.created_at, Review.first_answer_at, Review.resolution).where(
-            Review.supplier_id == supplier.id,
-            Review.status == "live",
-            Review.visibility == "public",
-        )
-    )
-    stats = response_stats(rows)
+    stats = stored_response_stats(session, supplier.id)
     representatives = session.scalar(
         select(func.count(RepresentativeClaim.id)).where(
             RepresentativeClaim.supplier_id == supplier.id,

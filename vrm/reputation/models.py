@@ -103,3 +103,37 @@ class ReputationEntry(Base):
 
     def __repr__(self) -> str:
         return f"<ReputationEntry review={self.review_id} supplier={self.supplier_id}>"
+
+
+class ReputationSector(Base):
+    """Per sector and dimension, the level counts of every public supplier in it: the
+    prior a supplier's score shrinks towards, kept on write (tallies.py) so that no page
+    adds up a whole sector."""
+
+    __tablename__ = "reputation_sector"
+
+    sector: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    dimension: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    n1: Mapped[int] = mapped_column(default=0)
+    n2: Mapped[int] = mapped_column(default=0)
+    n3: Mapped[int] = mapped_column(default=0)
+    n4: Mapped[int] = mapped_column(default=0)
+    n5: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<ReputationSector {self.sector}/{self.dimension}>"
+
+
+class ResponseBucket(Base):
+    """Per supplier, how many first answers came within each band of delay (bands a
+    quarter of a doubling wide): the median answer time is read from at most a few
+    dozen rows, however many reviews the supplier has."""
+
+    __tablename__ = "reputation_response_bucket"
+
+    supplier_id: Mapped[int] = mapped_column(_supplier_fk(), primary_key=True)
+    bucket: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<ResponseBucket {self.supplier_id}/{self.bucket} n={self.count}>"

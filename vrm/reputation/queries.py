@@ -9,14 +9,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vrm.clock import now as clock_now
-from vrm.reputation import charts
+from vrm.reputation import charts, tallies
 from vrm.reputation.models import (
     DIMENSIONS,
-    ReputationEntry,
     ReputationMonth,
     ReputationStats,
     ReputationSums,
@@ -27,7 +26,6 @@ from vrm.reputation.scoring import (
     Rate,
     Responsiveness,
     Score,
-    base_rates,
     day_number,
     dirichlet_score,
     promises_kept,
@@ -68,23 +66,8 @@ def public_supplier_clause() -> Any:
 def sector_base_rates(
     session: Session, sectors: Sequence[str] | None = None
 ) -> dict[tuple[str, str], tuple[float, ...]]:
-    """(sector, dimension) -> a_i, from the level counts of every public supplier."""
-    query = (
-        select(
-            Supplier.sector,
-            ReputationSums.dimension,
-            *(func.sum(getattr(ReputationSums, c)) for c in LEVEL_COLUMNS),
-        )
-        .join(Supplier, Supplier.id == ReputationSums.supplier_id)
-        .where(public_supplier_clause())
-        .group_by(Supplier.sector, ReputationSums.dimension)
-    )
-    if sectors is not None:
-        query = query.where(Supplier.sector.in_(sectors))
-    return {
-        (row[0], row[1]): base_rates([float(n or 0) for n in row[2:]])
-        for row in session.execute(query)
-    }
+    """(sector, dimension) -> a_i, from the sector tallies kept on write."""
+    return tallies.sector_rates(session, sectors)
 
 
 def score_of(
@@ -141,22 +124,8 @@ def supplier_reputation(
 
 
 def median_response_seconds(session: Session, supplier_id: int, answered: int) -> float | None:
-    """The median time to a first answer: one or two rows read through an index."""
-    if answered <= 0:
-        return None
-    values = list(
-        session.scalars(
-            select(ReputationEntry.response_seconds)
-            .where(
-                ReputationEntry.supplier_id == supplier_id,
-                ReputationEntry.response_seconds.is_not(None),
-            )
-            .order_by(ReputationEntry.response_seconds)
-            .offset((answered - 1) // 2)
-            .limit(2 - answered % 2)
-        )
-    )
-    return sum(v for v in values if v is not None) / len(values) if values else None
+    """The median time to a first answer, from the supplier's delay histogram."""
+    return tallies.median_response_seconds(session, supplier_id) if answered > 0 else None
 
 
 def month_start(day: dt.date, back: int = 0) -> dt.date:

@@ -14,12 +14,14 @@ from sqlalchemy import Table, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from vrm.db import Base
+from vrm.reputation import tallies
 from vrm.reputation.models import (
     DIMENSIONS,
     ReputationEntry,
     ReputationMonth,
     ReputationStats,
     ReputationSums,
+    ResponseBucket,
 )
 from vrm.reputation.scoring import DecayedCounts, Parameters, day_number
 from vrm.reputation.service import (
@@ -35,7 +37,7 @@ from vrm.terms.models import TermsReport
 from vrm.terms.queries import terms_kept_counts
 
 Progress = Callable[[int], None]
-TABLES = (ReputationEntry, ReputationMonth, ReputationStats, ReputationSums)
+TABLES = (ReputationEntry, ReputationMonth, ReputationStats, ReputationSums, ResponseBucket)
 BATCH = 5_000
 
 
@@ -66,6 +68,7 @@ def recompute_all(
             public = supplier is not None and supplier.is_public
             _new_stats(session, supplier_id, public, *terms_kept_counts(session, supplier_id))
     session.flush()
+    tallies.rebuild_sectors(session)
     return sum(done.values())
 
 
@@ -73,6 +76,7 @@ def recompute_supplier(session: Session, supplier_id: int, params: Parameters | 
     """Rebuild one supplier's aggregates (used when its visibility changes or on merge)."""
     params = params or current_parameters()
     session.flush()
+    tallies.remove_supplier_from_sector(session, supplier_id)
     for table in TABLES:
         session.execute(delete(table).where(table.supplier_id == supplier_id))
     session.expire_all()  # rows deleted behind the identity map's back
@@ -120,18 +124,19 @@ def _rebuild(
     )
     if supplier_id is not None:
         query = query.where(Review.supplier_id == supplier_id)
+    one = supplier_id is not None
     done: dict[int, int] = {}
     current: list[tuple[int, Contribution]] = []
     for row in session.execute(query.execution_options(yield_per=BATCH)):
         part = _contribution(row)
         if current and current[0][1].supplier_id != part.supplier_id:
-            done[current[0][1].supplier_id] = _write_supplier(session, current, params)
+            done[current[0][1].supplier_id] = _write_supplier(session, current, params, one)
             if progress:
                 progress(len(current))
             current = []
         current.append((row[0], part))
     if current:
-        done[current[0][1].supplier_id] = _write_supplier(session, current, params)
+        done[current[0][1].supplier_id] = _write_supplier(session, current, params, one)
         if progress:
             progress(len(current))
     return done
@@ -152,8 +157,13 @@ def _contribution(row: Sequence[Any]) -> Contribution:
 
 
 def _write_supplier(
-    session: Session, parts: Sequence[tuple[int, Contribution]], params: Parameters
+    session: Session,
+    parts: Sequence[tuple[int, Contribution]],
+    params: Parameters,
+    supplier_only: bool,
 ) -> int:
+    """Insert one supplier's aggregates; SUPPLIER_ONLY: also add them to its sector's
+    tallies (a full recompute recounts the sectors once at the end instead)."""
     # Core inserts (executemany): ORM bulk inserts split batches wherever a nullable
     # column's None-ness changes, which made 100,000 rows cost 50,000 statements.
     supplier_id = parts[0][1].supplier_id
@@ -167,6 +177,8 @@ def _write_supplier(
         values.update({f"s{i + 1}": s for i, s in enumerate(state.sums)})
         values.update({f"n{i + 1}": n for i, n in enumerate(state.counts)})
         session.execute(insert(_table(ReputationSums)), [values])
+        if supplier_only:
+            tallies.add_to_sector(session, supplier_id, dimension, state.counts)
     stats = _new_stats(session, supplier_id, True, *terms_kept_counts(session, supplier_id))
     stats.review_count = len(parts)
     stats.answered_count = sum(p.response_seconds is not None for _, p in parts)
@@ -175,6 +187,7 @@ def _write_supplier(
     stats.claims_confirmed = sum(p.claims_confirmed for _, p in parts)
     stats.claims_denied = sum(p.claims_denied for _, p in parts)
     _insert_months(session, supplier_id, (p for _, p in parts))
+    _insert_buckets(session, supplier_id, (p for _, p in parts))
     entries = [{"review_id": rid, **entry_values(p)} for rid, p in parts]
     for start in range(0, len(entries), BATCH):
         session.execute(insert(_table(ReputationEntry)), entries[start : start + BATCH])
@@ -192,6 +205,16 @@ def _insert_months(session: Session, supplier_id: int, parts: Iterable[Contribut
         for m, (c, s) in months.items()
     ]
     session.execute(insert(_table(ReputationMonth)), rows)
+
+
+def _insert_buckets(session: Session, supplier_id: int, parts: Iterable[Contribution]) -> None:
+    buckets: dict[int, int] = defaultdict(int)
+    for part in parts:
+        if part.response_seconds is not None:
+            buckets[tallies.bucket_of(max(part.response_seconds, 0.0))] += 1
+    rows = [{"supplier_id": supplier_id, "bucket": b, "count": n} for b, n in buckets.items()]
+    if rows:
+        session.execute(insert(_table(ResponseBucket)), rows)
 
 
 def _new_stats(

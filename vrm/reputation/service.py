@@ -21,6 +21,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from vrm.reputation import tallies
 from vrm.reputation.models import (
     DIMENSIONS,
     ReputationEntry,
@@ -139,10 +140,11 @@ def _fold(
             continue  # unchanged: no subtract-then-add rounding residue
         if old is not None and before is not None:
             row = _sums_row(session, rows, old.supplier_id, dimension, old.day)
-            store_sums(row, sums_state(row).add(before, old.day, params.half_life_days, -1))
+            state = sums_state(row).add(before, old.day, params.half_life_days, -1)
+            store_sums(row, state, session)
         if new is not None and after is not None:
             row = _sums_row(session, rows, new.supplier_id, dimension, new.day)
-            store_sums(row, sums_state(row).add(after, new.day, params.half_life_days, 1))
+            store_sums(row, sums_state(row).add(after, new.day, params.half_life_days, 1), session)
     if old is not None:
         _add_counts(session, old, -1)
     if new is not None:
@@ -179,7 +181,12 @@ def sums_state(row: ReputationSums) -> DecayedCounts:
     )
 
 
-def store_sums(row: ReputationSums, state: DecayedCounts) -> None:
+def store_sums(row: ReputationSums, state: DecayedCounts, session: Session | None = None) -> None:
+    """Write STATE into ROW; with a SESSION, the sector's tallies follow the counts."""
+    if session is not None:
+        before = (row.n1, row.n2, row.n3, row.n4, row.n5)
+        deltas = [after - (was or 0) for after, was in zip(state.counts, before, strict=True)]
+        tallies.add_to_sector(session, row.supplier_id, row.dimension, deltas)
     row.epoch_day = state.epoch
     row.s1, row.s2, row.s3, row.s4, row.s5 = state.sums
     row.n1, row.n2, row.n3, row.n4, row.n5 = state.counts
@@ -214,6 +221,8 @@ def _add_counts(session: Session, part: Contribution, sign: int) -> None:
     stats.not_resolved_count += sign * (part.resolution == "not_resolved")
     stats.claims_confirmed += sign * part.claims_confirmed
     stats.claims_denied += sign * part.claims_denied
+    if part.response_seconds is not None:
+        tallies.add_response(session, part.supplier_id, part.response_seconds, sign)
     month = session.get(ReputationMonth, (part.supplier_id, part.month), with_for_update=True)
     if month is None:
         month = ReputationMonth(

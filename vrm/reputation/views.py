@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
+from vrm.caching.pages import public_page
 from vrm.db import get_session
 from vrm.errors import DomainError, NotFound
 from vrm.reputation import league as tables
@@ -17,6 +18,7 @@ bp = Blueprint("reputation", __name__)
 
 
 @bp.get("/methodology")
+@public_page
 def methodology() -> str:
     params = current_parameters()
     return render_template(
@@ -25,6 +27,7 @@ def methodology() -> str:
 
 
 @bp.get("/open-data/reputation.<fmt>")
+@public_page
 def open_data(fmt: str) -> Response:
     """Every supplier's aggregated reputation as CSV or JSON (league filters apply)."""
     if fmt not in ("csv", "json"):
@@ -41,6 +44,7 @@ def open_data(fmt: str) -> Response:
 
 
 @bp.get("/league")
+@public_page
 def league() -> tuple[str, int]:
     session = get_session()
     choices = {"kinds": KINDS, "sectors": SECTORS, "areas": tables.area_choices(session)}

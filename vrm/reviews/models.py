@@ -27,6 +27,13 @@ def _rating_check(column: str, nullable: bool) -> sa.CheckConstraint:
     return sa.CheckConstraint(condition, name=f"{column}_range")
 
 
+LISTING_INDEXES = {
+    "newest": ("supplier_id", "status", "visibility", "created_at", "id"),
+    "rating": ("supplier_id", "status", "visibility", "rating", "created_at", "id"),
+    "helpful": ("supplier_id", "status", "visibility", "helpful_count", "created_at", "id"),
+}
+
+
 class Review(Base):
     """The current state of a review; its text history is in ReviewRevision."""
 
@@ -49,6 +56,11 @@ class Review(Base):
             unique=True,
             sqlite_where=sa.text("status = 'live' AND merged_from_id IS NULL"),
             postgresql_where=sa.text("status = 'live' AND merged_from_id IS NULL"),
+        ),
+        # The supplier page's lists read a page of these in order, never the whole set.
+        *(
+            sa.Index(f"ix_review_supplier_by_{name}", *columns)
+            for name, columns in LISTING_INDEXES.items()
         ),
     )
 

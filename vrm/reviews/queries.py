@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from vrm.members.models import Member
 from vrm.pagination import MAX_PAGE, Page, whole_number
+from vrm.reputation.models import ReputationStats, ReputationSums
 from vrm.reviews.models import HelpfulVote, Review
 from vrm.suppliers.models import Supplier
 
@@ -63,10 +64,16 @@ def is_public_review(review: Review) -> bool:
     return review.is_public and review.supplier.is_public
 
 
-def paginate(session: Session, query: Select[Any], page: int, per_page: int) -> Page:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def paginate(
+    session: Session, query: Select[Any], page: int, per_page: int, total: int | None = None
+) -> Page:
+    """A page of QUERY; TOTAL when the caller knows it, else counted (up to COUNT_LIMIT
+    rows when the query is long: pages further on are reached through the filters)."""
+    if total is None:
+        bounded = query.order_by(None).limit(max(COUNT_LIMIT, page * per_page)).subquery()
+        total = session.scalar(select(func.count()).select_from(bounded)) or 0
     items = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def positive_int(raw: Any, default: int, *, maximum: int = MAX_PAGE) -> int | None:
@@ -114,19 +121,37 @@ def filtered_reviews(
 
 
 def filter_counts(session: Session, supplier: Supplier) -> dict[str, Any]:
-    """How many public reviews each filter choice would show."""
-    base = public_reviews(session).where(Review.supplier_id == supplier.id).subquery()
-    rows = session.execute(select(base.c.rating, func.count()).group_by(base.c.rating))
-    by_stars: dict[int, int] = {rating: number for rating, number in rows}
-    answered = session.scalar(
-        select(func.count()).select_from(base).where(base.c.first_answer_at.is_not(None))
+    """How many public reviews each filter choice would show: read from the reputation
+    aggregates, which count exactly the public reviews, so no page counts a supplier's
+    reviews one by one."""
+    stats = session.get(ReputationStats, supplier.id)
+    levels = session.get(ReputationSums, (supplier.id, "overall"))
+    by_stars = (
+        [int(n) for n in (levels.n1, levels.n2, levels.n3, levels.n4, levels.n5)]
+        if levels is not None
+        else [0] * 5
     )
-    total = sum(by_stars.values())
+    total = stats.review_count if stats is not None else 0
+    answered = stats.answered_count if stats is not None else 0
     return {
         "total": total,
-        "stars": {n: by_stars.get(n, 0) for n in range(5, 0, -1)},
-        "answered": {"yes": answered or 0, "no": total - (answered or 0)},
+        "stars": {n: by_stars[n - 1] for n in range(5, 0, -1)},
+        "answered": {"yes": answered, "no": total - answered},
     }
+
+
+def stored_total(counts: Mapping[str, Any], filters: ReviewFilters) -> int | None:
+    """The number of reviews a filter shows, when the stored counts hold it."""
+    if filters.stars is None and filters.answered is None:
+        return int(counts["total"])
+    if filters.answered is None:
+        return int(counts["stars"][filters.stars])
+    if filters.stars is None:
+        return int(counts["answered"][filters.answered])
+    return None  # both at once: counted, up to COUNT_LIMIT
+
+
+COUNT_LIMIT = 1000
 
 
 def helpful_votes_of(session: Session, viewer: Any, reviews: Sequence[Review]) -> set[int]:
@@ -162,10 +187,12 @@ def supplier_reviews_context(
     filters = ReviewFilters.from_args(args)
     query = filtered_reviews(
         session, supplier, stars=filters.stars, answered=filters.answered, sort=filters.sort
-    )
-    page = paginate(session, query, filters.page, PER_PAGE)
+    ).options(selectinload(Review.author))
+    counts = filter_counts(session, supplier)
+    total = stored_total(counts, filters)
+    page = paginate(session, query, filters.page, PER_PAGE, total)
     if filters.page > page.pages:  # past the end: show the last page rather than nothing
-        page = paginate(session, query, page.pages, PER_PAGE)
+        page = paginate(session, query, page.pages, PER_PAGE, page.total)
     viewer_review = None
     if getattr(viewer, "is_authenticated", False):
         viewer_review = live_review_by(session, viewer.id, supplier.id)
@@ -175,7 +202,7 @@ def supplier_reviews_context(
         "review_page": page,
         "review_filters": filters,
         "review_filter_args": filters.url_args(),
-        "review_counts": filter_counts(session, supplier),
+        "review_counts": counts,
         "review_sort_labels": SORT_LABELS,
         "viewer_review": viewer_review,
         **cards_context(session, page.items, viewer),

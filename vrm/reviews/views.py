@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from vrm.caching.pages import public_page
 from vrm.db import get_session
 from vrm.errors import Conflict, DomainError, NotAllowed, NotFound
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
@@ -110,6 +111,7 @@ def new_review(slug: str) -> Response | Page:
 
 
 @bp.get("/reviews/<int:review_id>")
+@public_page
 def show_review(review_id: int) -> str:
     review = _review(review_id)
     return render_template("reviews/show.html", review=review, **_card_context([review]))

@@ -124,7 +124,12 @@ def list_suppliers(session: Session, filters: SupplierFilter) -> Page:
         session.scalars(
             select(Supplier)
             .where(*conditions)
-            .options(selectinload(Supplier.area).selectinload(Area.parent))
+            .options(
+                selectinload(Supplier.area).selectinload(Area.parent),
+                selectinload(Supplier.aliases),
+                selectinload(Supplier.parent),
+                selectinload(Supplier.replaced_by),
+            )
             .order_by(func.lower(Supplier.name), Supplier.id)
             .limit(filters.per_page)
             .offset((filters.page - 1) * filters.per_page)

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from vrm import markdown
+from vrm.caching.pages import public_page
 from vrm.db import get_session
 from vrm.errors import DomainError, NotAllowed
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
@@ -37,6 +38,7 @@ def _field_error(form: FlaskForm, exc: DomainError) -> None:
 
 @bp.get("/suppliers")
 @bp.get("/sectors/<sector>")
+@public_page
 def list_suppliers(sector: str | None = None) -> Page:
     if sector is not None and sector not in SECTORS:
         abort(404)
@@ -129,6 +131,7 @@ def new_supplier() -> Page:
 
 
 @bp.get("/s/<slug>")
+@public_page
 def show_supplier(slug: str) -> Page:
     from vrm.representatives.queries import supplier_panel_context
     from vrm.reputation.queries import supplier_reputation_context

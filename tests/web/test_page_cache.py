@@ -1,0 +1,80 @@
+"""Anonymous pages: ETags, 304s, shared caching headers, and a copy that a write retires."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from tests.reviews.factories import make_member, make_review, make_supplier, sign_in_as
+from vrm.db import get_db
+
+PAGES = ("/", "/s/acme", "/league", "/open-data/reputation.csv", "/api/v1/suppliers")
+
+
+def test_anonymous_pages_carry_an_etag_and_answer_304_when_unchanged(client, db_session):
+    make_supplier(db_session, "acme", name="Acme Water")
+    db_session.commit()
+    for path in PAGES:
+        first = client.get(path)
+        assert first.status_code == 200, path
+        assert first.headers["Cache-Control"] == "public, no-cache", path
+        assert "Cookie" in first.headers["Vary"]
+        etag = first.headers["ETag"]
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304, path
+        assert again.get_data() == b""
+        since = client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+        assert since.status_code == 304, path
+
+
+def test_a_committed_write_retires_every_cached_copy(client, db_session):
+    supplier = make_supplier(db_session, "acme", name="Acme Water")
+    db_session.commit()
+    before = client.get("/s/acme")
+    assert "Nobody has reviewed Acme Water yet" in before.get_data(as_text=True)
+
+    make_review(db_session, make_member(db_session, "writer"), supplier, title="Leaky pipes")
+    db_session.commit()
+    after = client.get("/s/acme", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "Leaky pipes" in after.get_data(as_text=True)
+
+
+def test_a_cached_copy_is_served_without_rendering_the_page(app, client, db_session):
+    make_supplier(db_session, "acme", name="Acme Water")
+    db_session.commit()
+    first = client.get("/s/acme").get_data()
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    engine = get_db(app).engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        second = client.get("/s/acme").get_data()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert second == first
+    assert [s for s in seen if s.lstrip().upper().startswith("SELECT")] == [
+        s for s in seen if "content_version" in s
+    ], "only the content version was read"
+
+
+def test_signed_in_pages_are_personal_and_never_shared(client, db_session):
+    make_supplier(db_session, "acme", name="Acme Water")
+    db_session.commit()
+    client.get("/s/acme")  # an anonymous copy exists
+    sign_in_as(client, make_member(db_session, "reader"))
+    page = client.get("/s/acme")
+    assert page.headers["Cache-Control"] == "private, no-store"
+    assert "ETag" not in page.headers
+    assert "reader" in page.get_data(as_text=True)  # the header names who is signed in
+
+
+def test_the_api_with_a_token_is_never_served_from_the_cache(client, db_session):
+    make_supplier(db_session, "acme", name="Acme Water")
+    db_session.commit()
+    client.get("/api/v1/suppliers")
+    answer = client.get("/api/v1/suppliers", headers={"Authorization": "Bearer x"})
+    assert answer.headers["Cache-Control"] == "private, no-store"

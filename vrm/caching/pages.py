@@ -1,0 +1,108 @@
+"""Whole pages for anonymous visitors: 304s, shared caching headers and a rendered copy.
+
+A page marked with ``public_page`` is, for a visitor who is not signed in and has no
+message waiting, a function of its URL, the content version (versions.py) and the
+day (scores decay by the day). So its ETag is made of those three before anything is
+rendered: a revalidation costs one indexed read, and a repeat visit within the same
+version is served from the cache without running the view.
+
+Signed-in visitors always get a fresh rendering marked ``private, no-store``: their
+pages show their own drafts, votes and buttons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Response, current_app, make_response, request, session
+from flask_caching import Cache
+
+from vrm.caching.versions import current_version
+from vrm.clock import now
+from vrm.db import get_session
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+cache = Cache()
+
+# Kept with the copy: the rest (security headers, cookies) is added per response.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link", "Access-Control-Allow-Origin")
+ANONYMOUS = "public, no-cache"  # a shared cache may keep it, and must revalidate (304)
+PERSONAL = "private, no-store"
+
+
+def _anonymous() -> bool:
+    # The session cookie is read, not current_user: loading a member costs a query.
+    return (
+        "_user_id" not in session
+        and "_flashes" not in session
+        and "Authorization" not in request.headers
+    )
+
+
+def _cache_key(version: int, day: str) -> str:
+    raw = f"{request.host}\0{request.full_path}\0{version}\0{day}"
+    return "page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+def public_page(view: F) -> F:
+    """Serve VIEW's anonymous renderings from the page cache, with ETag and 304s."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_app.config.get("PARLEY_PAGE_CACHE", True) or not _anonymous():
+            response = make_response(view(*args, **kwargs))
+            response.headers.setdefault("Cache-Control", PERSONAL)
+            response.vary.add("Cookie")
+            return response
+        version, changed_at = current_version(get_session())
+        key = _cache_key(version, now().date().isoformat())
+        etag = key.removeprefix("page:")
+        if request.if_none_match.contains_weak(etag) or (
+            not request.if_none_match
+            and changed_at is not None
+            and request.if_modified_since is not None
+            and changed_at.replace(microsecond=0) <= request.if_modified_since
+        ):
+            return _not_modified(etag, changed_at)
+        stored = cache.get(key)
+        if stored is not None:
+            body, status, headers = stored
+            response = Response(body, status=status, headers=headers)
+        else:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200 or session.modified or response.is_streamed:
+                return response  # errors, redirects and pages that set a cookie: as they are
+            kept = [(k, v) for k, v in response.headers.items() if k in KEPT_HEADERS]
+            cache.set(key, (response.get_data(), response.status_code, kept))
+        _validators(response, etag, changed_at)
+        return response
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _not_modified(etag: str, changed_at: dt.datetime | None) -> Response:
+    response = Response(status=304)
+    _validators(response, etag, changed_at)
+    return response
+
+
+def _validators(response: Response, etag: str, changed_at: dt.datetime | None) -> None:
+    response.set_etag(etag, weak=True)
+    if changed_at is not None:
+        response.last_modified = changed_at
+    response.headers["Cache-Control"] = ANONYMOUS
+    response.vary.add("Cookie")
+
+
+def init_app(app: Any, redis_url: str | None) -> None:
+    """One process's cache (bounded), or Redis shared by every worker and host."""
+    if redis_url:
+        config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url}
+    else:
+        config = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 300}
+    cache.init_app(app, config={**config, "CACHE_DEFAULT_TIMEOUT": 24 * 3600})

@@ -1,0 +1,80 @@
+"""Advancing the content version when a transaction changed public data.
+
+Why one global counter rather than a version per supplier: a supplier page shows rows of
+a dozen features (reviews, answers, members' handles, representatives, terms, scores),
+and a per-page dependency list is one more thing to forget when a feature grows. Any
+commit that wrote a public table advances the counter, so no cached page can outlive a
+change it shows. Writes are rare next to reads, so the hit rate stays high.
+
+The counter is advanced in SQL (``version = version + 1``) just before COMMIT, after
+the transaction's last flush: the row lock is held only for the commit itself, so
+concurrent writers on PostgreSQL wait for each other for that moment, never longer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from vrm.caching.models import ContentVersion
+from vrm.clock import now
+
+CHANGED = "parley_public_change"
+
+# Rows no anonymous page shows: writing only these keeps cached pages.
+PRIVATE_TABLES = frozenset({"notification", "search_outbox", "content_version"})
+
+
+def current_version(session: Session) -> tuple[int, dt.datetime | None]:
+    """The content version as this transaction sees it, and when it last moved."""
+    row = session.execute(
+        select(ContentVersion.version, ContentVersion.changed_at).where(ContentVersion.id == 1)
+    ).first()
+    return (row[0], row[1]) if row is not None else (0, None)
+
+
+def _note_flush(session: Session, _context: UOWTransaction) -> None:
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(instance, "__tablename__", None)
+        if table not in PRIVATE_TABLES and (
+            instance not in session.dirty or session.is_modified(instance)
+        ):
+            session.info[CHANGED] = True
+            return
+
+
+def _note_dml(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) not in PRIVATE_TABLES:
+            state.session.info[CHANGED] = True
+
+
+def _advance_before_commit(session: Session) -> None:
+    session.flush()  # the last flush may still note a change
+    if session.info.pop(CHANGED, False):
+        session.execute(
+            update(ContentVersion)
+            .where(ContentVersion.id == 1)
+            .values(version=ContentVersion.version + 1, changed_at=now())
+        )
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(CHANGED, None)
+
+
+def connect() -> None:
+    """Listen on every Session; idempotent, so several apps in one process are fine."""
+    listeners = (
+        ("after_flush", _note_flush),
+        ("do_orm_execute", _note_dml),
+        ("before_commit", _advance_before_commit),
+        ("after_rollback", _forget),
+    )
+    for name, listener in listeners:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
