@@ -20,7 +20,13 @@ from tests.reviews.factories import (
     make_supplier,
 )
 from vrm import signals
-from vrm.reputation.models import ReputationEntry, ReputationStats, ReputationSums
+from vrm.reputation.models import (
+    ReputationEntry,
+    ReputationSector,
+    ReputationStats,
+    ReputationSums,
+    ResponseBucket,
+)
 from vrm.reputation.queries import supplier_reputation
 from vrm.reputation.recompute import recompute_all, recompute_supplier
 from vrm.reputation.service import forget_review, refresh_review
@@ -215,8 +221,29 @@ def test_incremental_equals_recompute_in_the_database(
                     )
         at = frozen_clock.advance(days=10)
         incremental = figures(supplier_reputation(db_session, supplier, at=at))
+        tallied = _tallies(db_session, supplier.id)
         recompute_supplier(db_session, supplier.id)
         rebuilt = figures(supplier_reputation(db_session, supplier, at=at))
         assert_same(incremental, rebuilt)
+        assert _tallies(db_session, supplier.id) == tallied
+        recompute_all(db_session)
+        assert _tallies(db_session, supplier.id) == tallied
     finally:
         savepoint.rollback()
+
+
+def _tallies(session: Session, supplier_id: int) -> tuple[object, ...]:
+    """The sector tallies and the supplier's delay histogram, zero rows left out."""
+    sectors = {
+        (r.sector, r.dimension): (r.n1, r.n2, r.n3, r.n4, r.n5)
+        for r in session.scalars(select(ReputationSector))
+        if (r.n1, r.n2, r.n3, r.n4, r.n5) != (0,) * 5
+    }
+    buckets = {
+        r.bucket: r.count
+        for r in session.scalars(
+            select(ResponseBucket).where(ResponseBucket.supplier_id == supplier_id)
+        )
+        if r.count
+    }
+    return sectors, buckets
