@@ -78,3 +78,14 @@ def test_the_api_with_a_token_is_never_served_from_the_cache(client, db_session)
     client.get("/api/v1/suppliers")
     answer = client.get("/api/v1/suppliers", headers={"Authorization": "Bearer x"})
     assert answer.headers["Cache-Control"] == "private, no-store"
+
+
+def test_anonymous_pages_set_no_cookie_so_every_visitor_shares_one_copy(app, db_session):
+    supplier = make_supplier(db_session, "acme", name="Acme Water")
+    review = make_review(db_session, make_member(db_session, "writer"), supplier)
+    db_session.commit()
+    for path in (*PAGES, f"/reviews/{review.id}"):
+        answer = app.test_client(use_cookies=False).get(path)
+        assert answer.status_code == 200, path
+        assert "Set-Cookie" not in answer.headers, path
+        assert "ETag" in answer.headers, path

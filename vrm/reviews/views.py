@@ -63,8 +63,10 @@ def _back(form: NextForm, review: Review) -> str:
 
 
 def _card_context(reviews: list[Review]) -> dict[str, Any]:
+    # A form makes a CSRF token, which writes the session cookie: only signed-in members
+    # see buttons, and an anonymous page must stay the same for everyone (page cache).
     return {
-        "button_form": NextForm(),
+        "button_form": NextForm() if current_user.is_authenticated else None,
         **queries.cards_context(get_session(), reviews, current_user),
     }
 

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from vrm.errors import NotAllowed, NotFound
 from vrm.members.models import Member
@@ -68,7 +68,8 @@ def version_of(session: Session, member: Member, number: int) -> TermsVersion:
 
 
 def library(session: Session) -> list[Clause]:
-    return list(session.scalars(select(Clause).order_by(Clause.identifier)))
+    query = select(Clause).options(selectinload(Clause.versions)).order_by(Clause.identifier)
+    return list(session.scalars(query))
 
 
 def clause_versions_by_key(session: Session, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -89,6 +90,7 @@ def _latest_proffers(session: Session, supplier_id: int) -> list[Proffer]:
     rows = session.scalars(
         select(Proffer)
         .where(Proffer.supplier_id == supplier_id, Proffer.status.in_(DECIDED))
+        .options(selectinload(Proffer.terms_version))
         .order_by(Proffer.id)
     ).all()
     latest: dict[int, Proffer] = {}
