@@ -167,7 +167,7 @@ def _text_or_none(raw: object, limit: int) -> str | None:
 
 
 def _known_auth_method(raw: object, asked: str) -> str:
-    return raw if raw in ("client_secret_basic", "client_secret_post") else asked  # type: ignore[return-value]
+    return raw if raw in ("client_secret_basic", "client_secret_post", "none") else asked
 
 
 def _choose_auth_method(supported: tuple[str, ...]) -> str:
