@@ -35,7 +35,7 @@ from vrm.search import rebuild
 from vrm.settings import PROJECT_ROOT
 from vrm.terms.seed import seed_library
 
-FUZZ_EXAMPLES = int(os.environ.get("PARLEY_FUZZ_EXAMPLES", "6"))
+FUZZ_EXAMPLES = int(os.environ.get("PARLEY_FUZZ_EXAMPLES", "10"))
 ROLES = ("anonymous", "member", "moderator")
 SKIPPED_ENDPOINTS = {"static"}
 
