@@ -52,9 +52,9 @@ def _init_database(app: Flask, settings: Settings) -> None:
 
 
 def _init_extensions(app: Flask, settings: Settings) -> None:
-    from vrm import security
+    from vrm import numbers, security
     from vrm.caching import pages
-    from vrm.db import get_session
+    from vrm.db import ID_MAX, get_session
     from vrm.extensions import csrf, login_manager
     from vrm.members.models import Member
 
@@ -69,11 +69,13 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
 
     @login_manager.user_loader
     def _load_member(session_id: str) -> Member | None:
-        member_id, _, generation = session_id.partition(".")
-        if not (member_id.isdigit() and generation.isdigit()):
+        raw_id, _, raw_generation = session_id.partition(".")
+        member_id = numbers.whole_number(raw_id, minimum=1, maximum=ID_MAX)
+        generation = numbers.whole_number(raw_generation, minimum=0, maximum=2**63 - 1)
+        if member_id is None or generation is None:
             return None  # a cookie from before sessions had generations: sign in again
-        member = get_session().get(Member, int(member_id))
-        if member is None or member.session_generation != int(generation):
+        member = get_session().get(Member, member_id)
+        if member is None or member.session_generation != generation:
             return None  # signed out since this cookie was issued
         return member
 

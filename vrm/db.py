@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -188,6 +188,33 @@ def _refuse_writes(session: Session) -> None:
     def _no_dml(state: Any) -> None:
         if state.is_insert or state.is_update or state.is_delete:
             raise WriteInReadOnlyRequest(f"{request.method} {request.path} tried to write")
+
+
+class TransactionDuringOutboundCall(RuntimeError):
+    """Parley was about to wait on another server with a database transaction open."""
+
+
+def end_transaction(session: Session) -> None:
+    """Commit and end SESSION's transaction before Parley waits on another server.
+
+    A transaction held across an outbound call holds its locks for as long as a stranger's
+    server chooses to take (on SQLite, the one write lock: every writer, and every page
+    that reads after a write, queues behind it). What was loaded stays usable
+    (expire_on_commit=False); the next query opens a new, short transaction."""
+    if session.in_transaction():
+        session.commit()
+
+
+def refuse_open_transaction() -> None:
+    """Raise unless the request's session is outside any transaction: called by the
+    guarded HTTP adapter before every outbound call, so a forgotten end_transaction is
+    a loud error in tests rather than a stalled site in production."""
+    session = g.get("db_session") if has_app_context() else None
+    if session is not None and session.in_transaction():
+        raise TransactionDuringOutboundCall(
+            "an outbound call was about to be made inside a database transaction; "
+            "read first, end the transaction (end_transaction), fetch, then write"
+        )
 
 
 class Database:

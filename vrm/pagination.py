@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 from flask import flash
 
+from vrm import numbers
+
 MAX_PAGE = 100_000
 """The furthest page any list offers: far past every real list, and small enough that
 (page - 1) * per_page always fits the database's 64-bit OFFSET."""
@@ -19,11 +21,7 @@ def whole_number(raw: Any, default: int, maximum: int = MAX_PAGE) -> int | None:
     text = "" if raw is None else str(raw).strip()
     if not text:
         return default
-    # isdigit() alone passes "²", and int() refuses very long digit strings: both would 500.
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
-        return None
-    number = int(text)
-    return number if 1 <= number <= maximum else None
+    return numbers.whole_number(text, minimum=1, maximum=maximum)
 
 
 class PageLinks:

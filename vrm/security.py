@@ -6,7 +6,7 @@ import re
 
 from flask import Flask, request
 from flask_talisman import Talisman
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from vrm.settings import Settings
 
@@ -54,6 +54,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     )
 
     app.before_request(refuse_nul)
+    app.before_request(refuse_non_form_bodies)
 
     @app.after_request
     def _isolate(response):  # type: ignore[no-untyped-def]
@@ -89,3 +90,25 @@ def refuse_nul() -> None:
     """
     if any("\x00" in text for text in _sent_texts()) or _json_has_nul():
         raise BadRequest("What you sent contains a NUL character (\\0), which Parley cannot store.")
+
+
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refuse_non_form_bodies() -> None:
+    """Answer 415 when a page's form endpoint is sent anything but a form.
+
+    Flask-WTF reads a JSON body as if it were the form, so arrays, numbers and nested
+    objects would reach fields that expect text (a 500). Only the JSON API takes JSON;
+    its routes read bodies themselves.
+    """
+    if request.method not in WRITE_METHODS or request.path.startswith("/api/"):
+        return
+    if not request.content_length and not request.headers.get("Transfer-Encoding"):
+        return  # nothing sent: the form's own checks answer
+    if request.mimetype not in FORM_TYPES:
+        raise UnsupportedMediaType(
+            "This address takes a web form (application/x-www-form-urlencoded or "
+            "multipart/form-data), not what was sent."
+        )

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 
 import pytest
 
-from tests.support.local_http import answer, serving, trickle
+from tests.support.local_http import Drip, answer, serving, trickle
 from vrm.identity import safe_http
-from vrm.identity.safe_http import FetchRefused, address_allowed, check_url, guarded_session
+from vrm.identity.safe_http import (
+    AddressRefused,
+    FetchRefused,
+    TooSlow,
+    address_allowed,
+    check_url,
+    guarded_session,
+)
 
 
 @pytest.mark.parametrize(
@@ -80,3 +88,86 @@ def test_slow_answers_are_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(safe_http, "TOTAL_SECONDS", 0.5)
     with serving(trickle(3)) as base, pytest.raises(FetchRefused, match="too long"):
         guarded_session(True).get(base)
+
+
+# --- one deadline for the whole call ------------------------------------------------
+
+
+@pytest.mark.parametrize("in_headers", [False, True], ids=["body", "headers"])
+def test_a_trickle_is_cut_at_the_calls_deadline(
+    monkeypatch: pytest.MonkeyPatch, in_headers: bool
+) -> None:
+    """A byte every 50 ms never trips a per-read timeout; the call's deadline shuts the
+    connection, and the server sees Parley hang up long before it would have finished."""
+    monkeypatch.setattr(safe_http, "TOTAL_SECONDS", 0.5)
+    drip = Drip(limit=60, in_headers=in_headers)
+    with serving(drip) as base, pytest.raises(TooSlow, match="took too long"):
+        guarded_session(True).get(base)
+    assert drip.hung_up.wait(30), "Parley kept listening to the trickle"
+    drip.release.set()
+
+
+# --- every failure is a clear refusal -----------------------------------------------
+
+
+def test_a_failed_tls_handshake_is_a_clear_refusal() -> None:
+    """A plain-http server answering an https call: ssl.SSLError carries its reason as
+    text, which the refusal finder once followed as if it were an exception (a 500)."""
+    with serving(answer(200, b"{}")) as base, pytest.raises(FetchRefused, match="secure"):
+        guarded_session(True).get(base.replace("http://", "https://"))
+
+
+def test_a_closed_port_is_a_clear_refusal() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchRefused, match="could not be reached"):
+        guarded_session(True).get(f"http://127.0.0.1:{port}/")
+
+
+def test_a_connection_dropped_mid_answer_is_a_clear_refusal() -> None:
+    def drop(request) -> None:
+        request.send_response(200)
+        request.send_header("Content-Length", "100")
+        request.end_headers()
+        request.wfile.write(b"{")
+        request.close_connection = True
+
+    with serving(drop) as base, pytest.raises(FetchRefused):
+        guarded_session(True).get(base)
+
+
+def test_find_refusal_follows_only_exceptions() -> None:
+    class WithTextReason(Exception):
+        reason = "WRONG_VERSION_NUMBER"
+
+    assert safe_http._find_refusal(WithTextReason("tls")) is None
+
+
+# --- names and canonical addresses only ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://1.5/",  # inet_aton reads 1.0.0.5
+        "https://2147483648/",  # 128.0.0.0
+        "https://0x7f.1/",
+        "https://0177.0.0.1/",
+        "https://127.1/",
+        "https://a[b/",
+        "https://[::1/",
+        "https://x]y/",
+        "https://-bad-.example/",
+    ],
+)
+def test_shorthand_addresses_and_broken_hosts_are_refused(url: str) -> None:
+    with pytest.raises(AddressRefused):
+        check_url(url, allow_loopback=True)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://login.example.org/", "https://93.184.216.34/", "https://[2001:db8::1]/"]
+)
+def test_names_and_canonical_addresses_pass(url: str) -> None:
+    check_url(url, allow_loopback=False)

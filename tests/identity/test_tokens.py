@@ -109,3 +109,14 @@ def test_unsigned_tokens_are_refused() -> None:
         validate_id_token(
             token, jwks={"keys": []}, issuer=ISSUER, client_id="parley", nonce="n1", now=NOW
         )
+
+
+@pytest.mark.parametrize("name", ["exp", "iat"])
+@pytest.mark.parametrize(
+    "value", [1e300, float("nan"), float("inf"), float("-inf"), -1, True, "1700000000", 10**30]
+)
+def test_impossible_validity_figures_are_the_providers_fault(name: str, value: object) -> None:
+    """datetime cannot hold 1e300, NaN or infinity: refused as a bad answer (502), not a 500."""
+    with pytest.raises(SignInError, match="validity period") as refused:
+        check(**{name: value})
+    assert refused.value.status == 502

@@ -65,3 +65,34 @@ def trickle(seconds: float) -> Handler:
             pass
 
     return _handle
+
+
+class Drip:
+    """A slow-loris answer a test controls, with events instead of clocks: ``started``
+    when a request arrives, then one byte every 50 ms (in the body, or inside a header
+    when ``in_headers``) until ``release`` is set or ``limit`` seconds pass. ``hung_up``
+    says the client closed the connection while it dripped."""
+
+    def __init__(self, *, limit: float = 60.0, in_headers: bool = False) -> None:
+        self.limit = limit
+        self.in_headers = in_headers
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.hung_up = threading.Event()
+
+    def __call__(self, request: BaseHTTPRequestHandler) -> None:
+        self.started.set()
+        request.send_response(200)
+        request.send_header("Content-Type", "application/json")
+        if self.in_headers:
+            request.wfile.write(b"X-Slow: ")
+        else:
+            request.end_headers()
+        deadline = time.monotonic() + self.limit
+        try:
+            while time.monotonic() < deadline and not self.release.is_set():
+                request.wfile.write(b"a" if self.in_headers else b" ")
+                request.wfile.flush()
+                time.sleep(0.05)
+        except (BrokenPipeError, ConnectionResetError):
+            self.hung_up.set()

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import requests
 
 from vrm.identity.errors import SignInError
-from vrm.identity.safe_http import LOOPBACK_NAMES, AddressRefused, FetchRefused
+from vrm.identity.safe_http import LOOPBACK_NAMES, AddressRefused, FetchRefused, check_host
 
 WEBFINGER_REL = "http://openid.net/specs/connect/1.0/issuer"
 
@@ -73,14 +73,29 @@ def parse_identifier(text: str, allow_loopback: bool) -> tuple[str, str | None]:
         return _origin_for(host, allow_loopback), f"acct:{user}@{host}"
     if "://" not in value:
         value = f"https://{value}"
-    parts = urlsplit(value)
-    if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+    parts, hostname = _split(value, "That does not look like a provider address.")
+    if parts.scheme not in ("https", "http") or not hostname or parts.query or parts.fragment:
         raise SignInError.identifier("That does not look like a provider address.")
     return value.rstrip("/"), None
 
 
+def _split(url: str, complaint: str) -> tuple[SplitResult, str]:
+    """URL's parts and host name, the host being a name or a canonical address; broken
+    brackets ("a[b", "[::1"), a bad port or a shorthand address ("1.5") are refused."""
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname or ""
+        parts.port  # noqa: B018 - reading it is what checks it
+        check_host(hostname)
+    except AddressRefused as exc:
+        raise SignInError.identifier(str(exc)) from exc
+    except ValueError as exc:
+        raise SignInError.identifier(complaint) from exc
+    return parts, hostname
+
+
 def _origin_for(host: str, allow_loopback: bool) -> str:
-    hostname = urlsplit(f"//{host}").hostname or ""
+    _parts, hostname = _split(f"//{host}", "That does not look like user@host.")
     if not hostname:
         raise SignInError.identifier("That does not look like user@host.")
     scheme = "http" if allow_loopback and hostname in LOOPBACK_NAMES else "https"
@@ -136,10 +151,17 @@ def _get(http: requests.Session, url: str, **kwargs: Any) -> requests.Response:
     except FetchRefused as exc:
         raise SignInError.unreachable(str(exc)) from exc
     except requests.RequestException as exc:
-        raise SignInError.unreachable(f"{urlsplit(url).netloc} could not be reached.") from exc
+        raise SignInError.unreachable(f"{_netloc(url)} could not be reached.") from exc
     if response.status_code >= 500:
-        raise SignInError.unreachable(f"{urlsplit(url).netloc} answered with an error.")
+        raise SignInError.unreachable(f"{_netloc(url)} answered with an error.")
     return response
+
+
+def _netloc(url: str) -> str:
+    try:
+        return urlsplit(url).netloc or "The provider"
+    except ValueError:  # an issuer from WebFinger with broken brackets
+        return "The provider"
 
 
 def _json(response: requests.Response, what: str) -> Any:

@@ -22,6 +22,7 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from joserfc.jwk import JWKRegistry
 
+from vrm import numbers
 from vrm.identity.clients import ClientCredentials
 from vrm.identity.discovery import ProviderMetadata
 from vrm.identity.errors import SignInError
@@ -127,6 +128,19 @@ def safe_next_path(candidate: str | None) -> str | None:
     return candidate
 
 
+def one_value_each(params: Mapping[str, list[str]]) -> dict[str, str]:
+    """The callback's query parameters, refusing the answer if any is given twice: with
+    two ``iss`` (or ``state``, or ``code``) values, which one was checked and which one
+    used would depend on who reads first (RFC 9207's mix-up defence among them)."""
+    repeated = sorted(name for name, values in params.items() if len(values) > 1)
+    if repeated:
+        raise SignInError.callback(
+            f"The answer from your provider named {', '.join(repeated)[:80]} more than once, "
+            "so Parley refused it."
+        )
+    return {name: values[0] for name, values in params.items() if values}
+
+
 def complete(
     pending: PendingSignIn,
     credentials: ClientCredentials,
@@ -202,6 +216,7 @@ def _redeem_code(
     if credentials.auth_method == "private_key_jwt":
         oauth.register_client_auth_method(PrivateKeyJWT(pending.token_endpoint, headers=headers))
     guarded_session(allow_loopback, session=oauth)
+    oauth.register_compliance_hook("access_token_response", _checked_token_answer)
     try:
         token = oauth.fetch_token(
             pending.token_endpoint,
@@ -220,6 +235,27 @@ def _redeem_code(
     except (requests.RequestException, ValueError) as exc:
         raise SignInError.unreachable("Your provider could not be reached to finish.") from exc
     return dict(token)
+
+
+def _checked_token_answer(response: requests.Response) -> requests.Response:
+    """Refuse expiry figures Authlib would choke on (Infinity, NaN, 1e300, text): it adds
+    them to the clock with int(), which raises on anything but a sane number."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response  # Authlib reports an unreadable answer itself
+    for name in ("expires_in", "expires_at"):
+        value = body.get(name) if isinstance(body, dict) else None
+        if value is None:
+            continue
+        number = (
+            numbers.whole_number(value, minimum=0, maximum=numbers.TIMESTAMP_MAX)
+            if isinstance(value, str)
+            else numbers.finite_number(value, minimum=0, maximum=numbers.TIMESTAMP_MAX)
+        )
+        if number is None:
+            raise SignInError.provider(f"Its token answer has an impossible {name}.")
+    return response
 
 
 def _key_data(text: str) -> Any:

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vrm.clock import now
-from vrm.identity import discovery
-from vrm.identity.clients import ClientCredentials, registered_client
+from vrm.db import end_transaction
+from vrm.identity import clients, discovery
+from vrm.identity.clients import ClientCredentials
 from vrm.identity.discovery import ProviderMetadata
 from vrm.identity.errors import SignInError
 from vrm.identity.models import ClientRegistration
@@ -50,14 +51,18 @@ def resolve_named(
     provider = configured_for_issuer(settings, metadata.issuer)
     if provider is not None:
         return metadata, ClientCredentials.from_config(provider), provider.id
-    registration = registered_client(
-        session,
-        http,
-        metadata,
-        redirect_uri=redirect_uri,
-        post_logout_redirect_uri=post_logout_redirect_uri,
-        now=now(),
-    )
+    registration = clients.usable_registration(session, metadata.issuer, redirect_uri, now())
+    if registration is None:
+        end_transaction(session)  # no lock held while the provider takes its time
+        registered = clients.register(
+            http,
+            metadata,
+            redirect_uri=redirect_uri,
+            post_logout_redirect_uri=post_logout_redirect_uri,
+        )
+        registration = clients.remember(
+            session, metadata.issuer, registered, redirect_uri=redirect_uri
+        )
     return metadata, ClientCredentials.from_registration(registration), None
 
 

@@ -10,6 +10,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from vrm import numbers
 from vrm.identity.errors import SignInError
 
 ALLOWED_ALGS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"]
@@ -52,9 +53,10 @@ def check_claims(
         raise SignInError.provider("Its ID token was authorised for another site.")
     if not isinstance(claims.get("sub"), str) or not claims["sub"]:
         raise SignInError.provider("Its ID token names no subject.")
-    exp, iat = claims.get("exp"), claims.get("iat")
-    if not isinstance(exp, int | float) or not isinstance(iat, int | float):
-        raise SignInError.provider("Its ID token has no validity period.")
+    # Range-checked, not just typed: 1e300, NaN or a bool would make datetime raise (a 500).
+    exp, iat = numbers.timestamp(claims.get("exp")), numbers.timestamp(claims.get("iat"))
+    if exp is None or iat is None:
+        raise SignInError.provider("Its ID token has no usable validity period (exp, iat).")
     if dt.datetime.fromtimestamp(exp, dt.UTC) + LEEWAY < now:
         raise SignInError.callback("That sign-in has expired.")
     issued = dt.datetime.fromtimestamp(iat, dt.UTC)

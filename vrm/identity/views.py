@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from vrm.clock import now
-from vrm.db import get_session, writes
+from vrm.db import end_transaction, get_session, writes
 from vrm.extensions import SIGN_IN_LIMIT, limiter
 from vrm.identity import discovery, flow, providers, session_state
 from vrm.identity.clients import ClientCredentials
@@ -80,6 +80,7 @@ def start_with_identifier() -> Response | tuple[str, int]:
         return _render_sign_in(form, 400)
     settings = get_settings()
     session = get_session()
+    end_transaction(session)  # WebFinger, discovery and registration come first
     try:
         metadata, credentials, provider_id = providers.resolve_named(
             session,
@@ -120,7 +121,8 @@ def _send_to_provider(  # type: ignore[no-untyped-def]
 @limiter.limit(SIGN_IN_LIMIT)
 @writes
 def callback() -> Response:
-    pending = session_state.pop_pending(request.args.get("state", ""))
+    params = flow.one_value_each(request.args.to_dict(flat=False))
+    pending = session_state.pop_pending(params.get("state", ""))
     if pending is None:
         raise SignInError.callback(
             "This sign-in answer was not expected here: it may have been used already, "
@@ -131,10 +133,13 @@ def callback() -> Response:
     credentials = providers.credentials_for_return(
         session, settings, pending.issuer, pending.provider_id
     )
+    # The token, keys and user information come from the provider's servers, which may
+    # take their time: no transaction (no lock) is held meanwhile; writes come after.
+    end_transaction(session)
     verified = flow.complete(
         pending,
         credentials,
-        request.args,
+        params,
         now=now(),
         allow_loopback=settings.allow_loopback_issuers,
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from vrm import signals
 from vrm.activity.service import record
 from vrm.clock import now
+from vrm.db import end_transaction
 from vrm.errors import Conflict, DomainError, NotAllowed
 from vrm.identity.flow import VerifiedSignIn
 from vrm.members.models import Member
@@ -97,9 +98,24 @@ def check_domain_claim(
     """Fetch the claim's verification file; verify the claim if it holds the token.
 
     Any failure raises a DomainError saying what was wrong and leaves the claim pending.
+    The fetch happens outside any transaction (the site's owner may answer slowly); the
+    claim is then read again under the write lock, in case it changed meanwhile.
     """
     if actor is not None and actor.id != claim.member_id:
         raise NotAllowed("Only the member who made this claim can check it.")
+    domain, token = _awaiting_domain_check(claim)
+    url = verification.verification_url(domain, allow_loopback)
+    end_transaction(session)
+    verification.fetch_and_check(http, url, domain, token)
+    session.refresh(claim, with_for_update=True)
+    session.refresh(claim.supplier)
+    if _awaiting_domain_check(claim) != (domain, token):
+        raise Conflict("This claim changed while its file was being fetched. Check it again.")
+    return _verify(session, claim, actor=claim.member, detail=f"token found at {url}")
+
+
+def _awaiting_domain_check(claim: RepresentativeClaim) -> tuple[str, str]:
+    """The domain and token a pending domain claim waits on; a DomainError otherwise."""
     if claim.status != "pending" or claim.method != "domain" or not claim.token:
         raise Conflict("This claim is not waiting for a domain check.")
     current = (claim.supplier.website_domain or "").strip().lower()
@@ -108,9 +124,7 @@ def check_domain_claim(
             f"{claim.supplier.name}'s website domain has changed since you asked for the "
             "token. Withdraw this claim and start again.",
         )
-    url = verification.verification_url(claim.domain, allow_loopback)
-    verification.fetch_and_check(http, url, claim.domain, claim.token)
-    return _verify(session, claim, actor=claim.member, detail=f"token found at {url}")
+    return claim.domain, claim.token
 
 
 def verify_by_email(

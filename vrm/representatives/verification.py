@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import requests
 
 from vrm.errors import DomainError
-from vrm.identity.safe_http import LOOPBACK_NAMES, FetchRefused
+from vrm.identity.safe_http import LOOPBACK_NAMES, AddressRefused, FetchRefused
 
 WELL_KNOWN_PATH = "/.well-known/parley-verification.txt"
 
@@ -37,6 +37,8 @@ def fetch_and_check(http: requests.Session, url: str, domain: str, token: str) -
     answer is a 200 whose body has a line equal to ``token``."""
     try:
         response = http.get(url, headers={"Accept": "text/plain"})
+    except AddressRefused as exc:
+        raise DomainError(f"Parley will not fetch {url}: {exc}") from exc
     except FetchRefused as exc:
         raise DomainError(_refusal_message(url, str(exc))) from exc
     except requests.Timeout as exc:
@@ -80,7 +82,10 @@ def _refusal_message(url: str, reason: str) -> str:
         return f"The file at {url} is too large; it should hold only the token."
     if "too long" in reason:
         return f"{url} took too long to answer. Try again in a moment."
-    return f"Parley will not fetch {url}: {reason}"
+    return (
+        f"Parley could not reach {url} ({reason}) Check that the site is up and answers "
+        "there, then check again."
+    )
 
 
 def email_proof_problem(

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from vrm import numbers
 from vrm.reviews.drafts import BODY_MAX, BRANCH_MAX, TITLE_MAX, ReviewDraft
 from vrm.reviews.models import ASPECT_LABELS, ASPECTS, Review
 
@@ -39,7 +40,7 @@ def optional_int(value: Any) -> int | None:
     if value is None or isinstance(value, int):
         return value
     text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) == 1 else None
+    return numbers.whole_number(text, minimum=0, maximum=9)
 
 
 def aspect_rating(value: Any) -> int | None:
@@ -50,7 +51,8 @@ def aspect_rating(value: Any) -> int | None:
     text = str(value).strip()
     if not text:
         return None
-    return int(text) if text.isdigit() and len(text) == 1 else 0
+    rating = numbers.whole_number(text, minimum=0, maximum=9)
+    return 0 if rating is None else rating
 
 
 class ExperienceDateField(DateField):

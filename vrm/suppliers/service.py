@@ -26,7 +26,6 @@ from vrm.reviews.models import Review, ReviewFlag
 from vrm.suppliers import naming
 from vrm.suppliers.models import (
     Area,
-    RepresentativeClaim,
     Supplier,
     SupplierAlias,
     SupplierSlugRedirect,
@@ -261,8 +260,12 @@ def _require_moderator(member: Member | None) -> Member:
 def merge_suppliers(
     session: Session, *, moderator: Member, source: Supplier, target: Supplier
 ) -> MergeResult:
-    """Fold ``source`` into ``target``: reviews, claims, watches and children move; the
-    source keeps its row, its names become the target's aliases, and its slug redirects."""
+    """Fold ``source`` into ``target``: reviews, watches and children move; the source
+    keeps its row, its names become the target's aliases, and its slug redirects.
+
+    Representatives' claims stay on the supplier they proved: someone who proved they
+    speak for the source has not proved anything about the target, and must not answer
+    its reviews, read its proffers or download its receipts."""
     _require_moderator(moderator)
     if source.id == target.id:
         raise SupplierError("Choose a different supplier to merge into.", field="target")
@@ -318,7 +321,6 @@ def _move_links(session: Session, source: Supplier, target: Supplier) -> None:
     )
     moves = [
         (Watch, Watch.supplier_id),
-        (RepresentativeClaim, RepresentativeClaim.supplier_id),
         (ReviewFlag, ReviewFlag.on_behalf_of_supplier_id),
         (Supplier, Supplier.parent_id),
         (Supplier, Supplier.replaced_by_id),

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+from vrm import numbers
+from vrm.db import ID_MAX
 from vrm.terms.models import ClauseVersion
 
 
@@ -27,7 +29,7 @@ def items_from_form(form: FormData, library: Mapping[str, ClauseVersion]) -> lis
     items = []
     for identifier in form.getlist("clause"):
         raw_version = form.get(f"version-{identifier}", "")
-        version = int(raw_version) if str(raw_version).isdigit() else None
+        version = numbers.whole_number(raw_version, minimum=1, maximum=ID_MAX)
         parameters: dict[str, Any] = {}
         known = library.get(identifier)
         if known is not None:

@@ -8,7 +8,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from vrm.db import get_session
+from vrm.db import get_db, get_session
 from vrm.errors import DomainError
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
 from vrm.terms import library, queries, signing
@@ -134,12 +134,14 @@ def new_clause_version(identifier: str) -> Response | tuple[str, int]:
 
 @bp.get("/.well-known/jwks.json")
 def jwks() -> Response:
-    session = get_session()
-    keys = signing.public_jwks(session)
+    keys = signing.public_jwks(get_session())
     if not keys["keys"]:
-        signing.active_key(session)  # first use: make the key so the set is never empty
-        session.commit()
-        keys = signing.public_jwks(session)
+        # First use: make the key so the set is never empty, in a short write of its
+        # own (a GET reads in a read-only transaction, which would refuse it).
+        with get_db().session_factory() as writer:
+            signing.active_key(writer)
+            writer.commit()
+            keys = signing.public_jwks(writer)
     response = jsonify(keys)
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Access-Control-Allow-Origin"] = "*"
