@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     _init_extensions(app, settings)
     _bound_url_integers(app)
     _register_blueprints(app)
+    _retry_conflicts(app)
     _init_rate_limits(app, settings)
     _register_error_handlers(app)
     _register_cli(app)
@@ -153,10 +154,19 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def _retry_conflicts(app: Flask) -> None:
+    """Inside the rate limits, so a retried request counts once against them."""
+    from vrm import retry
+
+    retry.init_app(app)
+
+
 def _init_rate_limits(app: Flask, settings: Settings) -> None:
     from vrm.extensions import init_rate_limits
 
-    init_rate_limits(app, settings.ratelimit_storage_url, settings.ratelimit_enabled)
+    init_rate_limits(
+        app, settings.ratelimit_storage_url, settings.ratelimit_enabled, settings.workers
+    )
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -256,3 +256,16 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def discard_session() -> None:
+    """Close the request's session without using it again (after a database error its
+    transaction may be unusable: any query raises PendingRollbackError). The next
+    get_session() in this request opens a fresh one; teardown closes that as usual."""
+    session = g.pop("db_session", None)
+    if session is None:
+        return
+    try:
+        session.close()  # returns the connection to the pool, rolled back
+    except Exception:  # a broken connection: the pool replaces it
+        session.invalidate()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -64,15 +67,37 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     return response
 
 
-def error_page(status: int, title: str, detail: str, hint: str | None = None) -> tuple[str, int]:
+def error_page(
+    status: int, title: str, detail: str, hint: str | None = None, reference: str | None = None
+) -> tuple[str, int]:
     page = render_template(
         "errors/error.html",
         code=status,
         title=title,
         description=detail,
         what_to_do=hint or HINTS.get(status),
+        reference=reference,
     )
     return page, status
+
+
+# ---- Request ids: every response carries one; a 500 shows it and logs it ----
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_GIVEN_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+
+
+def request_id() -> str:
+    """This request's id: the proxy's X-Request-ID when it looks like one, else a new one."""
+    if "request_id" not in g:
+        given = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = given if _GIVEN_ID.fullmatch(given) else uuid.uuid4().hex
+    return g.request_id  # type: ignore[no-any-return]
+
+
+def _send_request_id(response: Response) -> Response:
+    response.headers[REQUEST_ID_HEADER] = request_id()
+    return response
 
 
 def _handle_http(exc: HTTPException) -> Any:
@@ -109,11 +134,62 @@ def _handle_domain(exc: DomainError) -> Any:
 
 
 def _handle_unexpected(exc: Exception) -> Any:
-    log.exception("unhandled error on %s %s", request.method, request.path)
-    detail = "An unexpected error happened."
+    from vrm.retry import is_retryable
+
+    reference = request_id()
+    # The failed transaction must not be touched again, not even by the page's layout
+    # (current_user.is_moderator would raise PendingRollbackError): drop the session,
+    # and the signed-in member with it, so the page loads them afresh or not at all.
+    _discard_request_state()
+    if isinstance(exc, PoolTimeout):  # no connection to load the member with: none
+        _signed_out_page()
+    # Busy, not broken: the bounded retry (vrm.retry) ran out, or every pooled database
+    # connection stayed taken (more requests at once than the pool holds).
+    if is_retryable(exc) or isinstance(exc, PoolTimeout):
+        log.warning("gave up on %s %s [request %s]: %s", request.method, request.path,
+                    reference, exc)  # fmt: skip
+        status, title, detail = 503, "Too busy just now", "Parley is busy; nothing was changed."
+    else:
+        log.exception("unhandled error on %s %s [request %s]", request.method, request.path,
+                      reference)  # fmt: skip
+        status, title, detail = 500, "Something went wrong", "An unexpected error happened."
+    headers = {"Retry-After": "2"} if status == 503 else {}
     if wants_problem_json():
-        return problem(500, "Internal Server Error", detail)
-    return error_page(500, "Something went wrong", detail)
+        return problem(status, title, detail, request_id=reference), status, headers
+    return (*_last_resort_page(status, title, detail, reference), headers)
+
+
+def _discard_request_state() -> None:
+    from vrm.db import discard_session
+
+    discard_session()
+    g.pop("_login_user", None)  # Flask-Login reloads the member from a fresh session
+
+
+def _signed_out_page() -> None:
+    from flask_login import AnonymousUserMixin
+
+    _discard_request_state()
+    g._login_user = AnonymousUserMixin()  # the layout then needs no database at all
+
+
+def _last_resort_page(status: int, title: str, detail: str, reference: str) -> tuple[str, int]:
+    """Parley's error page; signed out if even a fresh session fails (database down);
+    plain HTML if the templates fail too. Never Flask's bare page without the reference."""
+    try:
+        return error_page(status, title, detail, reference=reference)
+    except Exception:
+        log.warning("error page failed with the member loaded [request %s]", reference)
+        _signed_out_page()
+    try:
+        return error_page(status, title, detail, reference=reference)
+    except Exception:
+        log.exception("error page failed [request %s]", reference)
+    return (
+        f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{detail}</p>"
+        f"<p>{HINTS[status]}</p><p>Reference: {reference}</p>",
+        status,
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -121,3 +197,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(DomainError, _handle_domain)
     app.register_error_handler(Exception, _handle_unexpected)
+    app.after_request(_send_request_id)

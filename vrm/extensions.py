@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
+
+log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -36,13 +39,29 @@ class DeferredLimiter:
 limiter = DeferredLimiter()
 
 
-def init_rate_limits(app: Flask, storage_uri: str, enabled: bool) -> Limiter:
-    """Give the app its own Limiter and wrap every view that recorded a limit."""
+def init_rate_limits(app: Flask, storage_uri: str, enabled: bool, workers: int = 1) -> Limiter:
+    """Give the app its own Limiter and wrap every view that recorded a limit.
+
+    When the shared storage (Redis) is unreachable, Flask-Limiter counts in this process's
+    memory instead and goes back to Redis once it answers again: limits stay on (looser
+    by the number of workers, for that while) and nobody gets a 500. ``swallow_errors``
+    lets a request through, logged, on any other storage failure: a rate limit is a
+    brake on abuse, not a reason to refuse a person's write.
+    """
+    if enabled and storage_uri.startswith("memory://") and workers > 1:
+        log.warning(
+            "rate limits are counted in memory, per process: with %s workers each limit "
+            "allows %s times as much. Set PARLEY_RATELIMIT_STORAGE_URL=redis://…",
+            workers,
+            workers,
+        )
     app_limiter = Limiter(
         key_func=get_remote_address,
         storage_uri=storage_uri,
         enabled=enabled,
         headers_enabled=True,
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
     )
     app_limiter.init_app(app)
     for endpoint, view in list(app.view_functions.items()):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Mapping
+import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,8 @@ class Settings:
     secure_cookies: bool = False
     search_dir: Path | None = None
     cache_url: str | None = None  # Redis for the page cache; None: each process its own
+    # How many worker processes the server says it runs (see declared_workers).
+    workers: int = 1
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -70,6 +73,7 @@ class Settings:
             "secure_cookies": _flag(env.get("PARLEY_SECURE_COOKIES")),
             "search_dir": Path(env["PARLEY_SEARCH_DIR"]) if env.get("PARLEY_SEARCH_DIR") else None,
             "cache_url": env.get("PARLEY_CACHE_URL") or None,
+            "workers": declared_workers(env, sys.argv),
         }
         values.update(overrides)
         if "secret_key" not in values:
@@ -77,6 +81,24 @@ class Settings:
                 values["instance_path"]
             )
         return cls(**values)
+
+
+def declared_workers(env: Mapping[str, str], argv: Sequence[str]) -> int:
+    """The worker count gunicorn will run, as far as this process can see it: its
+    ``-w``/``--workers`` (workers inherit the master's argv), GUNICORN_CMD_ARGS, or
+    WEB_CONCURRENCY (gunicorn's default, set by many hosts). 1 when none says."""
+    for words in (list(argv) if argv and "gunicorn" in argv[0] else [],
+                  env.get("GUNICORN_CMD_ARGS", "").split()):  # fmt: skip
+        for index, word in enumerate(words):
+            value = None
+            if word in ("-w", "--workers") and index + 1 < len(words):
+                value = words[index + 1]
+            elif word.startswith(("--workers=", "-w")) and word not in ("-w",):
+                value = word.removeprefix("--workers=").removeprefix("-w")
+            if value and value.isdigit():
+                return int(value)
+    concurrency = env.get("WEB_CONCURRENCY", "")
+    return int(concurrency) if concurrency.isdigit() else 1
 
 
 def _flag(value: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""`flask reputation ...`: rebuild every stored reputation figure from the reviews."""
+"""`flask reputation ...`: check or rebuild every stored reputation figure from the reviews."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from vrm.db import get_session
+from vrm.reputation.check import find_drift
 from vrm.reputation.recompute import counted_reviews_count, recompute_all
 
 
@@ -23,3 +24,20 @@ def recompute() -> None:
         read = recompute_all(session, progress=bar.update)
     session.commit()
     click.echo(f"Recomputed reputation from {read} public reviews.")
+
+
+@reputation_group.command("check")
+@click.option("--limit", default=50, show_default=True, help="Differences to print at most.")
+def check(limit: int) -> None:
+    """Compare the stored aggregates with a recompute, changing nothing; exit 1 on drift."""
+    session = get_session()
+    found = 0
+    for drift in find_drift(session):
+        found += 1
+        if found <= limit:
+            click.echo(str(drift))
+    session.rollback()  # it only read; end the transaction before the command exits
+    if found:
+        click.echo(f"{found} stored figure(s) differ; `flask reputation recompute` repairs them.")
+        raise SystemExit(1)
+    click.echo("Stored reputation matches a recompute.")

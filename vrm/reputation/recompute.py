@@ -7,7 +7,7 @@ parameters change (a new half-life) or after bulk imports.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, case, delete, func, insert, select
@@ -29,6 +29,7 @@ from vrm.reputation.service import (
     current_parameters,
     entry_values,
     month_of,
+    sums_values,
 )
 from vrm.reviews.models import ASPECTS, ChangeClaim, Review
 from vrm.reviews.queries import public_review_clause
@@ -104,6 +105,23 @@ def _claims_subquery() -> Any:
 def _rebuild(
     session: Session, supplier_id: int | None, progress: Progress | None, params: Parameters
 ) -> dict[int, int]:
+    done: dict[int, int] = {}
+    one = supplier_id is not None
+    for sid, parts in contributions_by_supplier(session, supplier_id):
+        done[sid] = _write_supplier(session, parts, params, one)
+        if progress:
+            progress(len(parts))
+    return done
+
+
+Parts = list[tuple[int, Contribution]]  # (review id, what it contributes)
+
+
+def contributions_by_supplier(
+    session: Session, supplier_id: int | None = None
+) -> Iterator[tuple[int, Parts]]:
+    """What every public review contributes, read from the reviews, one supplier at a time
+    (streamed: a supplier's reviews are in memory, never all of them)."""
     claims = _claims_subquery()
     query = (
         select(
@@ -124,22 +142,15 @@ def _rebuild(
     )
     if supplier_id is not None:
         query = query.where(Review.supplier_id == supplier_id)
-    one = supplier_id is not None
-    done: dict[int, int] = {}
-    current: list[tuple[int, Contribution]] = []
+    current: Parts = []
     for row in session.execute(query.execution_options(yield_per=BATCH)):
         part = _contribution(row)
         if current and current[0][1].supplier_id != part.supplier_id:
-            done[current[0][1].supplier_id] = _write_supplier(session, current, params, one)
-            if progress:
-                progress(len(current))
+            yield current[0][1].supplier_id, current
             current = []
         current.append((row[0], part))
     if current:
-        done[current[0][1].supplier_id] = _write_supplier(session, current, params, one)
-        if progress:
-            progress(len(current))
-    return done
+        yield current[0][1].supplier_id, current
 
 
 def _contribution(row: Sequence[Any]) -> Contribution:
@@ -156,65 +167,77 @@ def _contribution(row: Sequence[Any]) -> Contribution:
     )
 
 
-def _write_supplier(
-    session: Session,
-    parts: Sequence[tuple[int, Contribution]],
-    params: Parameters,
-    supplier_only: bool,
-) -> int:
+def expected_sums(parts: Parts, params: Parameters) -> dict[str, DecayedCounts]:
+    """Per dimension with at least one rating, its sufficient statistics built in batch."""
+    found = {}
+    for index, dimension in enumerate(DIMENSIONS):
+        ratings = [(p.ratings[index], p.day) for _, p in parts if p.ratings[index] is not None]
+        if ratings:
+            found[dimension] = DecayedCounts.of(ratings, params.half_life_days)  # type: ignore[arg-type]
+    return found
+
+
+def expected_counts(parts: Parts) -> dict[str, int]:
+    """The review counters of ReputationStats (terms figures are counted elsewhere)."""
+    return {
+        "review_count": len(parts),
+        "answered_count": sum(p.response_seconds is not None for _, p in parts),
+        "resolved_count": sum(p.resolution == "resolved" for _, p in parts),
+        "not_resolved_count": sum(p.resolution == "not_resolved" for _, p in parts),
+        "claims_confirmed": sum(p.claims_confirmed for _, p in parts),
+        "claims_denied": sum(p.claims_denied for _, p in parts),
+    }
+
+
+def expected_months(parts: Parts) -> dict[Any, tuple[int, int]]:
+    """Per month: (review count, sum of overall ratings)."""
+    months: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    for _, part in parts:
+        tally = months[part.month]
+        tally[0] += 1
+        tally[1] += part.ratings[0] or 0
+    return {month: (count, total) for month, (count, total) in months.items()}
+
+
+def expected_buckets(parts: Parts) -> dict[int, int]:
+    """Per band of answer delay (tallies.bucket_of): how many first answers fell in it."""
+    buckets: dict[int, int] = defaultdict(int)
+    for _, part in parts:
+        if part.response_seconds is not None:
+            buckets[tallies.bucket_of(max(part.response_seconds, 0.0))] += 1
+    return dict(buckets)
+
+
+def _write_supplier(session: Session, parts: Parts, params: Parameters, supplier_only: bool) -> int:
     """Insert one supplier's aggregates; SUPPLIER_ONLY: also add them to its sector's
     tallies (a full recompute recounts the sectors once at the end instead)."""
     # Core inserts (executemany): ORM bulk inserts split batches wherever a nullable
     # column's None-ness changes, which made 100,000 rows cost 50,000 statements.
     supplier_id = parts[0][1].supplier_id
-    for index, dimension in enumerate(DIMENSIONS):
-        ratings = [(p.ratings[index], p.day) for _, p in parts if p.ratings[index] is not None]
-        if not ratings:
-            continue
-        state = DecayedCounts.of(ratings, params.half_life_days)  # type: ignore[arg-type]
+    for dimension, state in expected_sums(parts, params).items():
         values: dict[str, Any] = {"supplier_id": supplier_id, "dimension": dimension}
-        values["epoch_day"] = state.epoch
-        values.update({f"s{i + 1}": s for i, s in enumerate(state.sums)})
-        values.update({f"n{i + 1}": n for i, n in enumerate(state.counts)})
+        values.update(sums_values(state))
         session.execute(insert(_table(ReputationSums)), [values])
         if supplier_only:
             tallies.add_to_sector(session, supplier_id, dimension, state.counts)
     stats = _new_stats(session, supplier_id, True, *terms_kept_counts(session, supplier_id))
-    stats.review_count = len(parts)
-    stats.answered_count = sum(p.response_seconds is not None for _, p in parts)
-    stats.resolved_count = sum(p.resolution == "resolved" for _, p in parts)
-    stats.not_resolved_count = sum(p.resolution == "not_resolved" for _, p in parts)
-    stats.claims_confirmed = sum(p.claims_confirmed for _, p in parts)
-    stats.claims_denied = sum(p.claims_denied for _, p in parts)
-    _insert_months(session, supplier_id, (p for _, p in parts))
-    _insert_buckets(session, supplier_id, (p for _, p in parts))
+    for name, value in expected_counts(parts).items():
+        setattr(stats, name, value)
+    months = [
+        {"supplier_id": supplier_id, "month": m, "review_count": c, "rating_sum": s}
+        for m, (c, s) in expected_months(parts).items()
+    ]
+    session.execute(insert(_table(ReputationMonth)), months)
+    buckets = [
+        {"supplier_id": supplier_id, "bucket": b, "count": n}
+        for b, n in expected_buckets(parts).items()
+    ]
+    if buckets:
+        session.execute(insert(_table(ResponseBucket)), buckets)
     entries = [{"review_id": rid, **entry_values(p)} for rid, p in parts]
     for start in range(0, len(entries), BATCH):
         session.execute(insert(_table(ReputationEntry)), entries[start : start + BATCH])
     return len(parts)
-
-
-def _insert_months(session: Session, supplier_id: int, parts: Iterable[Contribution]) -> None:
-    months: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
-    for part in parts:
-        tally = months[part.month]
-        tally[0] += 1
-        tally[1] += part.ratings[0] or 0
-    rows = [
-        {"supplier_id": supplier_id, "month": m, "review_count": c, "rating_sum": s}
-        for m, (c, s) in months.items()
-    ]
-    session.execute(insert(_table(ReputationMonth)), rows)
-
-
-def _insert_buckets(session: Session, supplier_id: int, parts: Iterable[Contribution]) -> None:
-    buckets: dict[int, int] = defaultdict(int)
-    for part in parts:
-        if part.response_seconds is not None:
-            buckets[tallies.bucket_of(max(part.response_seconds, 0.0))] += 1
-    rows = [{"supplier_id": supplier_id, "bucket": b, "count": n} for b, n in buckets.items()]
-    if rows:
-        session.execute(insert(_table(ResponseBucket)), rows)
 
 
 def _new_stats(

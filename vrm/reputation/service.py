@@ -31,8 +31,9 @@ from vrm.reputation.models import (
 )
 from vrm.reputation.scoring import DecayedCounts, Parameters, day_number
 from vrm.reviews.models import ASPECTS, ChangeClaim, Review
-from vrm.reviews.queries import is_public_review
+from vrm.reviews.queries import is_public_review, lock_review
 from vrm.terms.queries import terms_kept_counts
+from vrm.upsert import add_to_counters, insert_missing
 
 
 def current_parameters() -> Parameters:
@@ -103,22 +104,34 @@ def claim_counts(session: Session, review_id: int) -> tuple[int, int]:
 
 
 def refresh_review(session: Session, review: Review, params: Parameters | None = None) -> None:
-    """Make the aggregates reflect this review as it is now. Idempotent; O(1)."""
-    session.flush()
-    entry = session.get(ReputationEntry, review.id, with_for_update=True)
+    """Make the aggregates reflect this review as it is now. Idempotent; O(1).
+
+    The review is re-read under its row lock (lock_review) and its entry under the entry's,
+    so two changes racing on one review (an edit and an answer, a withdrawal and an edit)
+    fold one after the other, each from the state the other committed.
+    """
+    current = lock_review(session, review.id)
+    entry = _locked_entry(session, review.id)
     new = None
-    if is_public_review(review):
-        confirmed, denied = claim_counts(session, review.id)
+    if current is not None and is_public_review(current):
+        confirmed, denied = claim_counts(session, current.id)
         new = contribution_of(
-            review, supplier_id=review.supplier_id, confirmed=confirmed, denied=denied
+            current, supplier_id=current.supplier_id, confirmed=confirmed, denied=denied
         )
     _fold(session, review.id, entry, new, params or current_parameters())
 
 
 def forget_review(session: Session, review_id: int, params: Parameters | None = None) -> None:
     """Subtract a review that is about to be deleted outright (e.g. an erasure)."""
-    entry = session.get(ReputationEntry, review_id, with_for_update=True)
+    lock_review(session, review_id)
+    entry = _locked_entry(session, review_id)
     _fold(session, review_id, entry, None, params or current_parameters())
+
+
+def _locked_entry(session: Session, review_id: int) -> ReputationEntry | None:
+    # Only a holder of the review's lock reads or writes its entry, so "no entry yet,
+    # insert one" in _write_entry cannot race another insert of the same entry.
+    return session.get(ReputationEntry, review_id, with_for_update=True, populate_existing=True)
 
 
 def _fold(
@@ -132,6 +145,10 @@ def _fold(
     if old == new:
         return
     same_place = old is not None and new is not None and old.supplier_id == new.supplier_id
+    # The stats row is each supplier's lock for its aggregates: taken first, in id order
+    # (a merge touches two suppliers), so the sums and month rows below never deadlock.
+    parts = [part for part in (old, new) if part is not None]
+    stats = {sid: stats_row(session, sid) for sid in sorted({p.supplier_id for p in parts})}
     rows: dict[int, dict[str, ReputationSums]] = {}
     for index, dimension in enumerate(DIMENSIONS):
         before = old.ratings[index] if old else None
@@ -146,9 +163,9 @@ def _fold(
             row = _sums_row(session, rows, new.supplier_id, dimension, new.day)
             store_sums(row, sums_state(row).add(after, new.day, params.half_life_days, 1), session)
     if old is not None:
-        _add_counts(session, old, -1)
+        _add_counts(session, stats[old.supplier_id], old, -1)
     if new is not None:
-        _add_counts(session, new, 1)
+        _add_counts(session, stats[new.supplier_id], new, 1)
     _write_entry(session, review_id, entry, new)
 
 
@@ -159,16 +176,27 @@ def _sums_row(
     dimension: str,
     day: float,
 ) -> ReputationSums:
-    """The supplier's sums row for a dimension; all of its rows are locked and read at once."""
+    """The supplier's sums row for a dimension; all of its rows are locked and read at once.
+
+    Read-modify-write under a lock (not SQL arithmetic): decayed sums are rebased to a new
+    epoch in Python (scoring.DecayedCounts), which one UPDATE cannot express portably.
+    """
     if supplier_id not in rows:
         query = select(ReputationSums).where(ReputationSums.supplier_id == supplier_id)
-        found = session.scalars(query.with_for_update())
+        found = session.scalars(query.with_for_update().execution_options(populate_existing=True))
         rows[supplier_id] = {row.dimension: row for row in found}
     row = rows[supplier_id].get(dimension)
     if row is None:
-        row = ReputationSums(supplier_id=supplier_id, dimension=dimension, epoch_day=day)
-        store_sums(row, DecayedCounts.empty(day))
-        session.add(row)
+        empty = sums_values(DecayedCounts.empty(day))
+        insert_missing(
+            session,
+            ReputationSums,
+            [{"supplier_id": supplier_id, "dimension": dimension, **empty}],
+        )
+        row = session.get(
+            ReputationSums, (supplier_id, dimension), with_for_update=True, populate_existing=True
+        )
+        assert row is not None, "inserted, or found inserted by another transaction"
         rows[supplier_id][dimension] = row
     return row
 
@@ -181,25 +209,42 @@ def sums_state(row: ReputationSums) -> DecayedCounts:
     )
 
 
+def sums_values(state: DecayedCounts) -> dict[str, float]:
+    """The columns of a ReputationSums row holding STATE."""
+    values = {"epoch_day": state.epoch}
+    values.update({f"s{i + 1}": s for i, s in enumerate(state.sums)})
+    values.update({f"n{i + 1}": n for i, n in enumerate(state.counts)})
+    return values
+
+
 def store_sums(row: ReputationSums, state: DecayedCounts, session: Session | None = None) -> None:
     """Write STATE into ROW; with a SESSION, the sector's tallies follow the counts."""
     if session is not None:
         before = (row.n1, row.n2, row.n3, row.n4, row.n5)
         deltas = [after - (was or 0) for after, was in zip(state.counts, before, strict=True)]
         tallies.add_to_sector(session, row.supplier_id, row.dimension, deltas)
-    row.epoch_day = state.epoch
-    row.s1, row.s2, row.s3, row.s4, row.s5 = state.sums
-    row.n1, row.n2, row.n3, row.n4, row.n5 = state.counts
+    for key, value in sums_values(state).items():
+        setattr(row, key, value)
 
 
 def stats_row(session: Session, supplier_id: int) -> ReputationStats:
-    row = session.get(ReputationStats, supplier_id, with_for_update=True)
+    """The supplier's stats row, locked; created first if missing, by an upsert so two
+    first reviews of a supplier cannot both insert it (the loser waits, then finds it)."""
+    session.flush()  # populate_existing must not overwrite changes still pending
+    row = session.get(ReputationStats, supplier_id, with_for_update=True, populate_existing=True)
     if row is None:
-        row = ReputationStats(supplier_id=supplier_id, supplier_public=True)
-        for name in STAT_COUNTERS:
-            setattr(row, name, 0)
-        row.terms_kept, row.terms_broken = terms_kept_counts(session, supplier_id)
-        session.add(row)
+        kept, broken = terms_kept_counts(session, supplier_id)
+        values = dict.fromkeys(STAT_COUNTERS, 0)
+        values.update(terms_kept=kept, terms_broken=broken)
+        insert_missing(
+            session,
+            ReputationStats,
+            [{"supplier_id": supplier_id, "supplier_public": True, **values}],
+        )
+        row = session.get(
+            ReputationStats, supplier_id, with_for_update=True, populate_existing=True
+        )
+        assert row is not None, "inserted, or found inserted by another transaction"
     return row
 
 
@@ -213,8 +258,8 @@ STAT_COUNTERS = (
 )
 
 
-def _add_counts(session: Session, part: Contribution, sign: int) -> None:
-    stats = stats_row(session, part.supplier_id)
+def _add_counts(session: Session, stats: ReputationStats, part: Contribution, sign: int) -> None:
+    # The stats row is locked already (it is the supplier's lock), so plain arithmetic.
     stats.review_count += sign
     stats.answered_count += sign * (part.response_seconds is not None)
     stats.resolved_count += sign * (part.resolution == "resolved")
@@ -223,14 +268,14 @@ def _add_counts(session: Session, part: Contribution, sign: int) -> None:
     stats.claims_denied += sign * part.claims_denied
     if part.response_seconds is not None:
         tallies.add_response(session, part.supplier_id, part.response_seconds, sign)
-    month = session.get(ReputationMonth, (part.supplier_id, part.month), with_for_update=True)
-    if month is None:
-        month = ReputationMonth(
-            supplier_id=part.supplier_id, month=part.month, review_count=0, rating_sum=0
-        )
-        session.add(month)
-    month.review_count += sign
-    month.rating_sum += sign * (part.ratings[0] or 0)
+    # A month row is a pair of plain counters: one INSERT … ON CONFLICT DO UPDATE SET
+    # n = n + excluded.n creates or adds in a single statement, with nothing to read.
+    add_to_counters(
+        session,
+        ReputationMonth,
+        {"supplier_id": part.supplier_id, "month": part.month},
+        {"review_count": sign, "rating_sum": sign * (part.ratings[0] or 0)},
+    )
 
 
 def _write_entry(

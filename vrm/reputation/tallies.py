@@ -11,34 +11,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from vrm.reputation.models import ReputationSector, ReputationSums, ResponseBucket
 from vrm.reputation.scoring import base_rates
 from vrm.suppliers.models import Supplier
+from vrm.upsert import add_to_counters
 
 LEVELS = ("n1", "n2", "n3", "n4", "n5")
 BUCKETS_PER_DOUBLING = 4
 BUCKET_ORIGIN_SECONDS = 60.0  # bucket 0 holds every answer within about a minute
-
-
-def _add(session: Session, model: type[Any], keys: dict[str, Any], deltas: dict[str, int]) -> None:
-    """Add DELTAS to the row with KEYS, creating it (at zero) when it is missing."""
-    if not any(deltas.values()):
-        return
-    table = model.__table__
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = builder(table).values(**keys, **deltas)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + statement.excluded[name] for name in deltas},
-    )
-    session.execute(statement)
 
 
 # ---- Sector priors ----
@@ -53,7 +37,7 @@ def add_to_sector(
     sector = session.scalar(select(Supplier.sector).where(Supplier.id == supplier_id))
     if sector is None:
         return
-    _add(
+    add_to_counters(
         session,
         ReputationSector,
         {"sector": sector, "dimension": dimension},
@@ -128,7 +112,9 @@ def bucket_middle(bucket: int) -> float:
 
 
 def add_response(session: Session, supplier_id: int, seconds: float, sign: int) -> None:
-    _add(
+    if not sign:
+        return
+    add_to_counters(
         session,
         ResponseBucket,
         {"supplier_id": supplier_id, "bucket": bucket_of(max(seconds, 0.0))},

@@ -19,6 +19,7 @@ from vrm.errors import Conflict, DomainError
 from vrm.members.models import Member
 from vrm.members.policies import require_moderator
 from vrm.reviews.models import Review, ReviewFlag
+from vrm.reviews.queries import lock_review
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def hide_review(session: Session, *, moderator: Member, review: Review, reason: 
     reason = (reason or "").strip()
     if not reason or len(reason) > REASON_MAX:
         raise DomainError(f"Say why, in under {REASON_MAX} characters.", field="reason")
+    lock_review(session, review.id)  # a racing edit or answer folds before or after, whole
     if review.visibility == "hidden":
         raise Conflict("This review is already hidden.")
     review.visibility = "hidden"

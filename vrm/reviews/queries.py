@@ -55,6 +55,20 @@ def live_review_by(session: Session, author_id: int, supplier_id: int) -> Review
     )
 
 
+def lock_review(session: Session, review_id: int) -> Review | None:
+    """Lock the review's row and re-read it from the database.
+
+    Every change to a review, and every fold of it into derived data, runs under this
+    lock, so a check ("is it live?") or a fold never acts on a state older than the one
+    it writes over. PostgreSQL: SELECT … FOR UPDATE waits for the other writer and then
+    returns its committed row; ``populate_existing`` replaces what the identity map held
+    from before the lock. SQLite ignores FOR UPDATE: its writers are serialised by
+    BEGIN IMMEDIATE (vrm.db), which gives the same guarantee.
+    """
+    session.flush()  # our own pending changes are in the row we re-read, not lost
+    return session.get(Review, review_id, with_for_update=True, populate_existing=True)
+
+
 def get_public_review(session: Session, review_id: int) -> Review | None:
     return session.scalar(public_reviews(session).where(Review.id == review_id))
 

@@ -22,7 +22,7 @@ from vrm.members.models import Member
 from vrm.representatives.policies import is_verified_representative
 from vrm.reviews.drafts import ReviewDraft, validate_draft
 from vrm.reviews.models import ASPECTS, HelpfulVote, Review, ReviewFlag, ReviewRevision
-from vrm.reviews.queries import is_public_review, live_review_by
+from vrm.reviews.queries import is_public_review, live_review_by, lock_review
 from vrm.suppliers.models import Supplier
 
 __all__ = [
@@ -171,6 +171,10 @@ def _require_author(member: Member, review: Review, doing: str) -> None:
 def edit_review(session: Session, *, editor: Member, review: Review, draft: ReviewDraft) -> Review:
     """Save a new revision of a live review; nothing happens if nothing changed."""
     _require_author(editor, review, "edit")
+    # Under the review's lock, so "is it live?" and "did anything change?" see what a
+    # racing withdrawal, answer or second submission of this form committed. A double
+    # submission thus finds its twin's revision and changes nothing (no duplicate number).
+    lock_review(session, review.id)
     if review.status != "live":
         raise Conflict("This review was withdrawn, so it can no longer be edited.")
     values = _content(_checked(draft))
@@ -201,6 +205,7 @@ def edit_review(session: Session, *, editor: Member, review: Review, draft: Revi
 def withdraw_review(session: Session, *, actor: Member, review: Review) -> Review:
     """Take a review off the public pages and out of the scores; the author keeps it."""
     _require_author(actor, review, "withdraw")
+    lock_review(session, review.id)  # a second tab's withdrawal or edit finishes first
     if review.status != "live":
         raise Conflict("This review has already been withdrawn.")
     review.status = "withdrawn"
@@ -264,6 +269,7 @@ def flag_review(
 ) -> ReviewFlag:
     """Store a report for moderators. The review stays exactly as public as it was."""
     _require_public(review)
+    lock_review(session, review.id)  # two tabs: the second sees the first's open flag
     reason = (reason or "").strip()
     if not REASON_MIN <= len(reason) <= REASON_MAX:
         raise DomainError(

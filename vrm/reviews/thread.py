@@ -24,6 +24,7 @@ from vrm.errors import Conflict, DomainError, NotAllowed
 from vrm.members.models import Member
 from vrm.representatives.policies import is_verified_representative, represented_supplier_ids
 from vrm.reviews.models import ChangeClaim, Review, ReviewMessage
+from vrm.reviews.queries import lock_review
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ def answer_review(
 ) -> ReviewMessage:
     """A verified representative of the review's supplier answers it in public, under the
     supplier's name; optionally stating that a change was made because of the review."""
+    lock_review(session, review.id)  # first_answer_at is set once, from the current row
     _require_public(review)
     if not is_verified_representative(session, representative.id, review.supplier_id):
         raise NotAllowed(f"Only a verified representative of {review.supplier.name} can answer.")
@@ -112,6 +114,7 @@ def reply_to_thread(
     session: Session, *, member: Member, review: Review, body: str
 ) -> ReviewMessage:
     """The reviewer replies, or a verified representative answers again; nobody else."""
+    lock_review(session, review.id)
     _require_public(review)
     if member.id != review.author_id:
         if is_verified_representative(session, member.id, review.supplier_id):
@@ -126,6 +129,7 @@ def reply_to_thread(
 
 def mark_resolution(session: Session, *, member: Member, review: Review, resolved: bool) -> Review:
     """The reviewer says whether the matter is resolved (and may change their mind)."""
+    lock_review(session, review.id)
     _require_public(review)
     if member.id != review.author_id:
         raise NotAllowed("Only the person who wrote the review can say whether it is resolved.")
@@ -151,6 +155,10 @@ def answer_change_claim(
     review = claim.review
     if member.id != review.author_id:
         raise NotAllowed("Only the person who wrote the review can confirm or deny this.")
+    # A claim changes only under its review's lock; re-read it there, so of two tabs
+    # answering at once the second is told it was answered (409), not counted twice.
+    lock_review(session, review.id)
+    session.refresh(claim)
     _require_public(review)
     if claim.verdict is not None:
         raise Conflict("You have already answered this.")

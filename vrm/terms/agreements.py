@@ -21,7 +21,7 @@ from vrm.representatives.policies import is_verified_representative
 from vrm.suppliers.models import Supplier
 from vrm.terms.models import Agreement, ClauseVersion, Proffer, StandingAcceptance
 from vrm.terms.receipts import build_receipt, sign_receipt
-from vrm.terms.service import terms_of
+from vrm.terms.service import locked_terms
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def _require_representative(session: Session, actor: Member, supplier_id: int) -
 
 def proffer(session: Session, *, member: Member, supplier: Supplier) -> Proffer:
     """Offer the member's current published version to a supplier."""
-    terms = terms_of(session, member)
+    terms = locked_terms(session, member)  # a double submission finds the first proffer
     current = terms.current if terms else None
     if current is None:
         raise Conflict(

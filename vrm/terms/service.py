@@ -22,6 +22,7 @@ from vrm.terms.canonical import canonical_bytes, sha256_hex
 from vrm.terms.library import clause_version
 from vrm.terms.models import Proffer, Terms, TermsVersion
 from vrm.terms.parameters import ParameterError, check_parameters
+from vrm.upsert import insert_missing
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,19 @@ class TermsInvalid(DomainError):
 
 def terms_of(session: Session, member: Member) -> Terms | None:
     return session.scalar(select(Terms).where(Terms.member_id == member.id))
+
+
+def locked_terms(session: Session, member: Member, *, create: bool = False) -> Terms | None:
+    """The member's terms row, locked and re-read: a member's terms change one request
+    at a time, so two tabs cannot both number the next version alike or proffer the same
+    version twice. With ``create``, a missing row is made first by an upsert (two first
+    drafts at once would otherwise both insert: unique member_id, a 500)."""
+    if create:
+        insert_missing(session, Terms, [{"member_id": member.id, "status": "draft", "draft": {}}])
+    terms = terms_of(session, member)
+    if terms is not None:
+        session.refresh(terms, with_for_update=True)
+    return terms
 
 
 def _require_owner(actor: Member, member: Member) -> None:
@@ -100,10 +114,8 @@ def save_draft(
     clauses = check_items(session, items)
     if not clauses and not text:
         raise TermsInvalid({"clauses": "Choose at least one clause or write some free text."})
-    terms = terms_of(session, member)
-    if terms is None:
-        terms = Terms(member_id=member.id, status="draft")
-        session.add(terms)
+    terms = locked_terms(session, member, create=True)
+    assert terms is not None, "inserted, or found inserted by another transaction"
     terms.draft = {"clauses": clauses, "text": text}
     terms.updated_at = now()
     session.flush()
@@ -128,7 +140,7 @@ def publish(session: Session, *, actor: Member, member: Member) -> TermsVersion:
     """Freeze the draft as the next numbered version, and offer it again to every
     supplier whose latest answer was pending or accepted."""
     _require_owner(actor, member)
-    terms = terms_of(session, member)
+    terms = locked_terms(session, member)
     if terms is None or not terms.draft:
         raise TermsInvalid({"clauses": "Save a draft of your terms before publishing."})
     # Check again: the draft may predate a library change, and rules live here.
@@ -202,7 +214,7 @@ def withdraw(session: Session, *, actor: Member, member: Member) -> Terms:
     """Stop offering the terms. Agreements keep the version they accepted; proffers
     still waiting are withdrawn so nobody accepts terms the member took back."""
     _require_owner(actor, member)
-    terms = terms_of(session, member)
+    terms = locked_terms(session, member)
     if terms is None or terms.status != "published":
         raise Conflict("You have no published terms to withdraw.")
     terms.status = "withdrawn"

@@ -1,0 +1,44 @@
+"""Create-if-missing as one statement: ``INSERT … ON CONFLICT``.
+
+A check-then-insert ("SELECT … FOR UPDATE; if nothing, INSERT") is wrong on PostgreSQL:
+with no row yet the SELECT locks nothing, so two transactions both insert and the second
+fails on the primary key (a 500). An upsert lets the database settle it: the loser waits
+for the winner's commit and then inserts nothing (or adds to what the winner wrote).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from vrm.db import Base
+
+
+def _insert(session: Session, model: type[Base]) -> Any:
+    # Both dialects spell ON CONFLICT the same way; only the construct's module differs.
+    module: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(model)
+
+
+def insert_missing(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert each row unless one with its key exists. Callers then lock and read it."""
+    if rows:
+        session.execute(_insert(session, model).on_conflict_do_nothing(), list(rows))
+
+
+def add_to_counters(
+    session: Session, model: type[Base], key: dict[str, Any], amounts: dict[str, int]
+) -> None:
+    """Add AMOUNTS to the counters of the row at KEY, creating it with them if missing,
+    in one statement (``ON CONFLICT (key) DO UPDATE SET n = n + excluded.n``): there is
+    nothing to read, so nothing to lock."""
+    statement = _insert(session, model).values(**key, **amounts)
+    columns = model.__table__.c
+    statement = statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={name: columns[name] + statement.excluded[name] for name in amounts},
+    )
+    session.execute(statement)
