@@ -12,7 +12,13 @@ from tests.reputation.test_pages import reviewed
 from tests.reviews.factories import make_draft
 from vrm.reputation.check import find_drift
 from vrm.reputation.cli import reputation_group
-from vrm.reputation.models import ReputationMonth, ReputationStats, ReputationSums
+from vrm.reputation.models import (
+    ReputationMonth,
+    ReputationSector,
+    ReputationStats,
+    ReputationSums,
+    ResponseBucket,
+)
 from vrm.reviews.models import Review
 from vrm.reviews.service import edit_review, withdraw_review
 
@@ -55,3 +61,16 @@ def test_drift_is_reported_and_left_alone(app: Flask, db_session: Session) -> No
     assert "3 stored figure(s) differ" in output
     db_session.expire_all()
     assert db_session.get(ReputationStats, supplier.id).review_count == 7  # untouched
+
+
+def test_drifted_sector_prior_and_answer_delays_are_reported(
+    app: Flask, db_session: Session
+) -> None:
+    supplier = reviewed(db_session, [5])
+    db_session.execute(update(ReputationSector).values(n5=ReputationSector.n5 + 3))
+    db_session.add(ResponseBucket(supplier_id=supplier.id, bucket=4, count=2))
+    db_session.flush()
+    found = [str(drift) for drift in find_drift(db_session)]
+    assert f"sector {supplier.sector} [overall]: stored [0, 0, 0, 0, 4], expected" in found[-1]
+    assert any(f"supplier {supplier.id}: answer delays: stored {{4: 2}}" in d for d in found)
+    assert _check(app)[0] == 1
