@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
 
@@ -69,23 +69,25 @@ class Settings:
         return float(NormalDist().inv_cdf(0.5 + self.credible_level / 2))
 
 
-def _empty(k: int) -> tuple[Floats, Floats, Floats]:
-    return np.ones(1), np.zeros((1, 5)), np.full((1, k), 1.0 / k)
+def _empty(k: int) -> tuple[Floats, Floats, Floats, Floats]:
+    return np.ones(1), np.zeros((1, 5)), np.full((1, k), 1.0 / k), np.zeros(1)
 
 
 @dataclass(frozen=True, eq=False)
 class State:
-    """The truncated run-length posterior: probabilities[r], counts[r] (five levels) and
-    weights[r] (the prior's K components) for r = 0..len-1; ratings seen so far."""
+    """The truncated run-length posterior: probabilities[r], counts[r] (five levels),
+    weights[r] (the prior's K components) and starts[r] (the day of the run's first
+    rating; 0 for the empty run) for r = 0..len-1; and the ratings seen so far."""
 
-    probabilities: Floats = field(default_factory=lambda: _empty(7)[0])
-    counts: Floats = field(default_factory=lambda: _empty(7)[1])
-    weights: Floats = field(default_factory=lambda: _empty(7)[2])
-    seen: int = 0
+    probabilities: Floats
+    counts: Floats
+    weights: Floats
+    starts: Floats
+    seen: int
 
     @classmethod
     def start(cls, settings: Settings) -> State:
-        return cls(*_empty(len(settings.tilts)))
+        return cls(*_empty(len(settings.tilts)), seen=0)
 
     def to_json(self) -> dict[str, Any]:
         """Plain lists, for a JSON column."""
@@ -93,6 +95,7 @@ class State:
             "p": self.probabilities.tolist(),
             "n": self.counts.astype(int).tolist(),
             "w": self.weights.tolist(),
+            "t": self.starts.tolist(),
             "seen": self.seen,
         }
 
@@ -102,6 +105,7 @@ class State:
             np.asarray(data["p"], dtype=float),
             np.asarray(data["n"], dtype=float).reshape(-1, 5),
             np.asarray(data["w"], dtype=float),
+            np.asarray(data["t"], dtype=float),
             int(data["seen"]),
         )
 
@@ -112,6 +116,7 @@ class Shift:
 
     at_review: int  # how many ratings had been seen when it was declared
     reviews_ago: int  # the new regime's first review was this many reviews back (r*)
+    since_day: float  # the day of the new regime's first review
     before_mean: float
     after_mean: float
     after_low: float
@@ -131,8 +136,11 @@ def prior_components(history: Floats, settings: Settings) -> Floats:
     return settings.prior_weight * tilted / tilted.sum(axis=1, keepdims=True)
 
 
-def update(state: State, level: int, settings: Settings = Settings()) -> tuple[State, Shift | None]:
-    """Fold one rating into the posterior; return the new state and a shift if declared."""
+def update(
+    state: State, level: int, settings: Settings = Settings(), day: float = 0.0
+) -> tuple[State, Shift | None]:
+    """Fold one rating (made on ``day``) into the posterior; return the new state and the
+    shift it makes evident, if any."""
     if level not in LEVELS:
         raise ValueError(f"a rating is 1 to 5, not {level!r}")
     x = level - 1
@@ -149,19 +157,25 @@ def update(state: State, level: int, settings: Settings = Settings()) -> tuple[S
     weights = np.vstack([np.full((1, k), 1.0 / k), state.weights * per_component / mixed[:, None]])
     counts = np.vstack([np.zeros((1, 5)), n])
     counts[1:, x] += 1
+    starts = np.concatenate(([0.0, day], state.starts[1:]))  # the empty run begins now
     if len(probabilities) > settings.max_run + 1:
         # Merge the two longest runs into the "R_max or longer" slot, which keeps the
         # longer history's counts and weights: the supplier's stable record.
         probabilities = np.concatenate((probabilities[:-2], [probabilities[-2:].sum()]))
         counts = np.delete(counts, -2, axis=0)
         weights = np.delete(weights, -2, axis=0)
-    new = State(probabilities / probabilities.sum(), counts, weights, state.seen + 1)
+        starts = np.delete(starts, -2)
+    new = State(probabilities / probabilities.sum(), counts, weights, starts, state.seen + 1)
     shift = _declared(new, settings)
     if shift is not None:
         keep = shift.reviews_ago + 1  # forget the old regime: one change, one alert
         mass = new.probabilities[:keep].sum()
         new = State(
-            new.probabilities[:keep] / mass, new.counts[:keep], new.weights[:keep], new.seen
+            new.probabilities[:keep] / mass,
+            new.counts[:keep],
+            new.weights[:keep],
+            new.starts[:keep],
+            new.seen,
         )
     return new, shift
 
@@ -196,6 +210,7 @@ def _declared(state: State, settings: Settings) -> Shift | None:
     return Shift(
         at_review=state.seen,
         reviews_ago=run,
+        since_day=float(state.starts[run]),
         before_mean=before_mean,
         after_mean=after_mean,
         after_low=max(1.0, after_mean - half),
@@ -205,12 +220,16 @@ def _declared(state: State, settings: Settings) -> Shift | None:
     )
 
 
-def replay(levels: Iterable[int], settings: Settings = Settings()) -> tuple[State, list[Shift]]:
-    """Run the detector over a whole history, oldest first (rebuilds and the benchmark)."""
+def replay(
+    ratings: Iterable[int | tuple[int, float]], settings: Settings = Settings()
+) -> tuple[State, list[Shift]]:
+    """Run the detector over a whole history, oldest first: levels, or (level, day)
+    pairs (rebuilds and the benchmark)."""
     state = State.start(settings)
     shifts: list[Shift] = []
-    for level in levels:
-        state, shift = update(state, level, settings)
+    for rating in ratings:
+        level, day = rating if isinstance(rating, tuple) else (rating, 0.0)
+        state, shift = update(state, level, settings, day)
         if shift is not None:
             shifts.append(shift)
     return state, shifts
