@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
+from wtforms.fields.choices import SelectChoice
 
 MODE_CHOICES = [
     ("every", "Every new review"),
@@ -17,7 +18,9 @@ class WatchForm(FlaskForm):
     area = HiddenField()
     search = HiddenField()
     next = HiddenField()
-    mode = RadioField("Tell me of", choices=MODE_CHOICES, default="every")
+    mode = RadioField(
+        "Tell me of", choices=[SelectChoice(*c) for c in MODE_CHOICES], default="every"
+    )
 
     def target_args(self) -> dict[str, str]:
         return {
