@@ -201,3 +201,21 @@ def test_the_watching_page_lists_and_unwatches_in_one_click(auth: AuthActions, d
     assert auth.client.get("/watch?area=nope").status_code == 404
     db_session.expire_all()
     assert len(db_session.scalars(select(Watch)).all()) == 2
+
+
+def test_the_supplier_chart_marks_shifts_and_methodology_explains_them(client, db_session):
+    acme = make.supplier(db_session, "Acme Energy")
+    today = dt.datetime.now(dt.UTC).replace(day=1, hour=12) - dt.timedelta(days=40)
+    db_session.add(
+        SupplierShift(
+            supplier_id=acme.id, since=today, detected_at=today, before_mean=3.42,
+            after_mean=2.08, after_low=1.8, after_high=2.4, before_count=60, after_count=9,
+        )
+    )  # fmt: skip
+    post(db_session, acme, 2)
+    page = client.get(f"/s/{acme.slug}").get_data(as_text=True)
+    words = f"shift in {today:%B %Y}: 3.4 → 2.1, likely between 1.8 and 2.4"
+    assert 'class="chart-shift"' in page and words in page
+    assert f"Marked: {words}." in page  # in the SVG's description too
+    method = client.get("/methodology").get_data(as_text=True)
+    assert 'id="shifts"' in method and "Adams and MacKay" in method

@@ -130,3 +130,9 @@ def shift_text(shift: SupplierShift) -> str:
         f"shift in {shift.since:%B %Y}: {shift.before_mean:.1f} → {shift.after_mean:.1f}, "
         f"likely between {shift.after_low:.1f} and {shift.after_high:.1f}"
     )
+
+
+def shift_marks(session: Session, supplier_id: int) -> list[tuple[dt.date, str]]:
+    """The supplier's latest shifts as chart marks: the day the new ratings began, and
+    the words ("shift in March 2026: 3.4 → 2.1, likely between 1.8 and 2.4")."""
+    return [(s.since.date(), shift_text(s)) for s in shifts_of(session, supplier_id)]
