@@ -177,8 +177,7 @@ def trend_chart(
         desc=(
             f"From {first} to {last}: {total} reviews, at most {most} in one month. "
             "Bars show how many reviews were posted each month; the line shows their "
-            "average rating from 1 to 5."
-            + "".join(f" Marked: {m.text}." for m in shown)
+            "average rating from 1 to 5." + "".join(f" Marked: {m.text}." for m in shown)
         ),
         marks=tuple(shown),
     )
