@@ -219,3 +219,22 @@ def test_the_supplier_chart_marks_shifts_and_methodology_explains_them(client, d
     assert f"Marked: {words}." in page  # in the SVG's description too
     method = client.get("/methodology").get_data(as_text=True)
     assert 'id="shifts"' in method and "Adams and MacKay" in method
+
+
+def test_sector_area_and_search_pages_offer_to_watch(app, client, db_session, tmp_path):
+    from vrm.db import get_db
+    from vrm.search import rebuild
+
+    area = Area(code="E08000035", name="Leeds", kind="local_authority")
+    db_session.add(area)
+    db_session.flush()
+    page = client.get("/sectors/energy?area=E08000035").get_data(as_text=True)
+    assert 'href="/watch?sector=energy"' in page and 'href="/watch?area=E08000035"' in page
+    make.supplier(db_session, "Acme Energy")
+    app.config["SEARCH_DIR"] = str(tmp_path / "search")
+    rebuild.rebuild(get_db(app).session_factory, tmp_path / "search")
+    try:
+        found = client.get("/search?q=acme&sector=energy").get_data(as_text=True)
+    finally:
+        app.config.pop("SEARCH_DIR", None)
+    assert 'href="/watch?search=q%3Dacme%26sector%3Denergy"' in found
