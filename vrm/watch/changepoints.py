@@ -129,6 +129,15 @@ class Shift:
         return self.after_mean - self.before_mean
 
 
+def stable_history(state: State, settings: Settings) -> Floats:
+    """The level counts of the longest run without its last ``window`` ratings: the
+    history a new run is compared with, not yet coloured by a change under way."""
+    longest = state.counts[-1]
+    if len(state.counts) - 1 <= settings.window:
+        return longest
+    return np.maximum(longest - state.counts[settings.window], 0.0)
+
+
 def prior_components(history: Floats, settings: Settings) -> Floats:
     """K×5 Dirichlet parameters: the smoothed history tilted by each λ_k, weighted."""
     base = (history + 1.0) / (history.sum() + 5.0)
@@ -144,7 +153,7 @@ def update(
     if level not in LEVELS:
         raise ValueError(f"a rating is 1 to 5, not {level!r}")
     x = level - 1
-    alpha = prior_components(state.counts[-1], settings)  # K×5
+    alpha = prior_components(stable_history(state, settings), settings)  # K×5
     n = state.counts  # R×5
     # pred[r, k] = (α_k,x + n_r,x) / (α_k,0 + n_r)
     per_component = (alpha[None, :, x] + n[:, x, None]) / (
