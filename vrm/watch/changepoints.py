@@ -57,7 +57,7 @@ class Settings:
     hazard: float = 1 / 500  # a real change every ~500 reviews, a priori
     max_run: int = 100  # R_max: run lengths kept exactly; the last slot is "≥ R_max"
     window: int = 50  # "recent" = a change within the last `window` reviews
-    threshold: float = 0.7  # posterior mass on a recent change needed to declare
+    threshold: float = 0.9  # posterior mass on a recent change needed to declare
     prior_weight: float = 20.0  # weight of each component of a new run's prior
     tilts: tuple[float, ...] = (-1.2, -0.8, -0.4, 0.0, 0.4, 0.8, 1.2)
     credible_level: float = 0.99  # the means must differ at this level
