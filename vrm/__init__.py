@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from vrm.search.views import bp as search_bp
     from vrm.suppliers.views import bp as suppliers_bp
     from vrm.terms.views import bp as terms_bp
+    from vrm.watch.views import bp as watch_bp
 
     for blueprint in (
         main_bp,
@@ -146,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
         review_moderation_bp,
         representatives_bp,
         notifications_bp,
+        watch_bp,
         terms_bp,
         reputation_bp,
         search_bp,
@@ -191,9 +193,20 @@ def _connect_signal_handlers(app: Flask) -> None:
     from vrm.search import handlers as search
     from vrm.suppliers import handlers as suppliers
     from vrm.terms import handlers as terms
+    from vrm.watch import handlers as watch
 
     # connect() is idempotent (blinker keeps one connection per receiver), so creating
     # several apps in one process (tests) does not double the handlers.
-    for feature in (suppliers, reviews, reputation, search, representatives, notifications, terms):
+    features = (
+        suppliers,
+        reviews,
+        reputation,
+        search,
+        representatives,
+        notifications,
+        terms,
+        watch,
+    )
+    for feature in features:
         feature.connect()
     versions.connect()

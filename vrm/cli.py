@@ -68,6 +68,7 @@ def init_app(app: Flask) -> None:
     from vrm.reputation.cli import reputation_group
     from vrm.search.cli import search_group
     from vrm.terms.cli import terms_group
+    from vrm.watch.cli import watch_group
 
     app.cli.add_command(db_group)
     app.cli.add_command(demo_group)
@@ -75,4 +76,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(terms_group)
     app.cli.add_command(reputation_group)
     app.cli.add_command(search_group)
+    app.cli.add_command(watch_group)
     notifications_cli.init_app(app)

@@ -11,4 +11,5 @@ def import_all_models() -> None:
     import vrm.reviews.models
     import vrm.search.models
     import vrm.suppliers.models
-    import vrm.terms.models  # noqa: F401
+    import vrm.terms.models
+    import vrm.watch.models  # noqa: F401

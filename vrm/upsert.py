@@ -42,3 +42,21 @@ def add_to_counters(
         set_={name: columns[name] + statement.excluded[name] for name in amounts},
     )
     session.execute(statement)
+
+
+def insert_or_update(
+    session: Session,
+    model: type[Base],
+    row: dict[str, Any],
+    conflict: Sequence[str],
+    update: Sequence[str],
+) -> None:
+    """Insert ROW, or, when a row with the same CONFLICT columns exists, set its UPDATE
+    columns to ROW's values: one statement (``ON CONFLICT (…) DO UPDATE SET c =
+    excluded.c``), so two concurrent first writes cannot both insert."""
+    statement = _insert(session, model).values(**row)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(conflict),
+        set_={name: statement.excluded[name] for name in update},
+    )
+    session.execute(statement)

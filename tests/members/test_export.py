@@ -18,7 +18,7 @@ from vrm.db import Base
 from vrm.members.models import Member
 from vrm.members.service import export_member
 from vrm.models import import_all_models
-from vrm.notifications.models import Notification, Watch
+from vrm.notifications.models import Notification
 from vrm.reviews.models import ChangeClaim, HelpfulVote, ReviewFlag, ReviewMessage
 from vrm.suppliers.models import ClaimEvent, RepresentativeClaim, Supplier
 from vrm.terms.models import (
@@ -31,12 +31,13 @@ from vrm.terms.models import (
     TermsReport,
     TermsVersion,
 )
+from vrm.watch.models import Watch
 
 # (table, column) pointing at member.id → the export section that holds those rows.
 COVERED = {
     ("identity", "member_id"): "identities",
     ("notification", "member_id"): "notifications",
-    ("watch", "member_id"): "notifications",
+    ("watch", "member_id"): "watching",
     ("supplier", "created_by_id"): "suppliers_added",
     ("representative_claim", "member_id"): "representative_claims",
     ("claim_event", "actor_id"): "claim_events",
@@ -137,7 +138,7 @@ def _one_of_each(session: Session) -> tuple[Member, Member, dict[str, int]]:
                 reason="Names our engineer.",
             ),
             Notification(member_id=dave.id, kind="test", text="Hello", link="/"),
-            Watch(member_id=dave.id, supplier_id=bt.id),
+            Watch(member_id=dave.id, supplier_id=bt.id, target=f"supplier:{bt.id}"),
             ActivityEvent(kind="review.posted", actor_id=dave.id, review_id=daves_review.id),
         ]
     )

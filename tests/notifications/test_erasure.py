@@ -13,6 +13,8 @@ from vrm.members.service import erase_member
 from vrm.notifications import service
 from vrm.notifications.models import Notification
 from vrm.reviews import thread
+from vrm.watch import service as watching
+from vrm.watch.targets import resolve
 
 
 def texts(db_session: Session, person: Member) -> list[str]:
@@ -25,7 +27,7 @@ def test_erasure_removes_others_notifications_about_the_members_reviews(
     bt = make.supplier(db_session, "BT")
     dave, erin, watcher = (make.member(db_session) for _ in range(3))
     carol = make.representative(db_session, supplier=bt)
-    service.watch(db_session, member=watcher, supplier=bt)
+    watching.watch(db_session, member=watcher, target=resolve(db_session, {"supplier": bt.slug}))
 
     withdrawn = make.review(db_session, author=dave, supplier=bt)
     withdrawn.status, withdrawn.title = "withdrawn", "Dave's first go"
@@ -68,7 +70,7 @@ def test_erasing_a_member_without_reviews_leaves_notifications_alone(
     bt = make.supplier(db_session)
     quiet, author = make.member(db_session), make.member(db_session)
     watcher = make.member(db_session)
-    service.watch(db_session, member=watcher, supplier=bt)
+    watching.watch(db_session, member=watcher, target=resolve(db_session, {"supplier": bt.slug}))
     signals.review_posted.send(
         make.review(db_session, author=author, supplier=bt), session=db_session
     )

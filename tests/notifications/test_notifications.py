@@ -12,9 +12,12 @@ from tests.representatives import factories as make
 from vrm import clock, signals
 from vrm.members.models import Member
 from vrm.notifications import service
-from vrm.notifications.models import Notification, Watch
+from vrm.notifications.models import Notification
 from vrm.reviews import thread
 from vrm.reviews.models import ChangeClaim
+from vrm.watch import service as watching
+from vrm.watch.models import Watch
+from vrm.watch.targets import resolve
 
 
 def inbox(db_session, person: Member) -> list[str]:
@@ -42,7 +45,8 @@ def test_a_new_review_reaches_representatives_and_watchers_not_the_author(db_ses
     author = make.member(db_session)
     make.representative(db_session, supplier=acme, person=rep)
     for person in (watcher, author):
-        service.watch(db_session, member=person, supplier=acme)
+        target = resolve(db_session, {"supplier": acme.slug})
+        watching.watch(db_session, member=person, target=target)
     review = make.review(db_session, author=author, supplier=acme)
     signals.review_posted.send(review, session=db_session)
     db_session.flush()
@@ -204,11 +208,11 @@ def test_export_holds_watches_notifications_and_claims(db_session):
 
     person = make.member(db_session)
     acme = make.supplier(db_session)
-    service.watch(db_session, member=person, supplier=acme)
+    watching.watch(db_session, member=person, target=resolve(db_session, {"supplier": acme.slug}))
     service.notify(db_session, person.id, "test", "Hello", "/")
     claims.request_claim(db_session, member=person, supplier=acme, method="moderator")
     db_session.flush()
     document = export_member(db_session, person)
-    assert document["notifications"]["watching"] == [acme.slug]
+    assert [w["name"] for w in document["watching"]] == [acme.name]
     assert document["notifications"]["notifications"][0]["text"] == "Hello"
     assert document["representative_claims"][0]["status"] == "pending"

@@ -10,7 +10,6 @@ from flask import render_template
 
 from tests.representatives import factories as make
 from vrm.clock import now
-from vrm.notifications import service as notifications
 from vrm.representatives import service
 from vrm.representatives.queries import (
     human_duration,
@@ -18,6 +17,8 @@ from vrm.representatives.queries import (
     supplier_panel_context,
 )
 from vrm.reputation.recompute import recompute_supplier
+from vrm.watch import service as watching
+from vrm.watch.targets import resolve
 
 T0 = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)
@@ -96,9 +97,9 @@ def test_panel_context_on_the_database(db_session):
     assert supplier_panel_context(db_session, acme, rep)["panel"].is_representative
     claimant = make.member(db_session)
     service.request_claim(db_session, member=claimant, supplier=acme, method="moderator")
-    notifications.watch(db_session, member=claimant, supplier=acme)
+    watching.watch(db_session, member=claimant, target=resolve(db_session, {"supplier": acme.slug}))
     mine = supplier_panel_context(db_session, acme, claimant)["panel"]
-    assert mine.has_pending_claim and not mine.can_claim and mine.watching
+    assert mine.has_pending_claim and not mine.can_claim and mine.watching == "every"
     fresh = supplier_panel_context(db_session, acme, make.member(db_session))["panel"]
     assert fresh.can_claim and not fresh.watching and not fresh.is_representative
 
@@ -111,5 +112,5 @@ def test_panel_template_renders_spread_or_nested(app, db_session):
         nested = render_template("representatives/_supplier_panel.html", panel=context)
     for html in (spread, nested):
         assert "Response rate" in html and "no answers yet" in html
-        assert f"/s/{acme.slug}/watch" in html and f"/s/{acme.slug}/represent" in html
+        assert f"/watch?supplier={acme.slug}" in html and f"/s/{acme.slug}/represent" in html
         assert "style=" not in html and "<script" not in html

@@ -45,3 +45,19 @@ def test_trend_line_breaks_at_empty_months_and_maps_ratings() -> None:
 def test_trend_with_no_months() -> None:
     chart = trend_chart([])
     assert chart.bars == () and chart.lines == () and chart.max_count == 0
+
+
+def test_trend_marks_sit_at_their_month_and_stay_inside():
+    months = [(dt.date(2026, m, 1), 3, 3.0) for m in range(1, 7)]
+    chart = trend_chart(
+        months,
+        marks=[
+            (dt.date(2026, 2, 14), "early"),
+            (dt.date(2026, 6, 2), "late"),
+            (dt.date(2025, 1, 1), "gone"),
+        ],
+    )
+    early, late = chart.marks
+    assert early.x == chart.bars[1].label_x and early.anchor == "start"
+    assert late.x == chart.bars[5].label_x and late.anchor == "end"
+    assert late.text_y > early.text_y and "Marked: early." in chart.desc

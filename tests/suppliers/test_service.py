@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from vrm import signals
 from vrm.activity.models import ActivityEvent
 from vrm.errors import Conflict, NotAllowed, NotFound
-from vrm.notifications.models import Watch
 from vrm.reviews.models import Review
 from vrm.suppliers import service
 from vrm.suppliers.models import Area, RepresentativeClaim, Supplier, SupplierSlugRedirect
+from vrm.watch.models import Watch
 
 
 def count(db_session, model) -> int:
@@ -138,9 +138,9 @@ def test_merge_moves_reviews_watches_and_redirects_but_not_claims(
     db_session.add_all(
         [
             RepresentativeClaim(supplier_id=source.id, member_id=ann.id, method="moderator"),
-            Watch(member_id=ann.id, supplier_id=source.id),
-            Watch(member_id=ben.id, supplier_id=source.id),
-            Watch(member_id=ben.id, supplier_id=target.id),
+            Watch(member_id=ann.id, supplier_id=source.id, target=f"supplier:{source.id}"),
+            Watch(member_id=ben.id, supplier_id=source.id, target=f"supplier:{source.id}"),
+            Watch(member_id=ben.id, supplier_id=target.id, target=f"supplier:{target.id}"),
         ]
     )
     db_session.flush()
@@ -161,8 +161,9 @@ def test_merge_moves_reviews_watches_and_redirects_but_not_claims(
     assert sorted(seen[0][1]["moved_review_ids"]) == sorted(result.moved_review_ids)
     claims = db_session.scalars(select(RepresentativeClaim.supplier_id)).all()
     assert set(claims) == {source.id}  # proved for the source only: rights never move
-    watches = db_session.execute(select(Watch.member_id, Watch.supplier_id)).all()
-    assert sorted(watches) == sorted([(ann.id, target.id), (ben.id, target.id)])
+    watches = db_session.execute(select(Watch.member_id, Watch.supplier_id, Watch.target)).all()
+    key = f"supplier:{target.id}"
+    assert sorted(watches) == sorted([(ann.id, target.id, key), (ben.id, target.id, key)])
     assert db_session.get(Supplier, child.id).parent_id == target.id
     assert {a.name for a in target.aliases} >= {"Octopus Enrgy", "Octo"}
     assert source.merged_into_id == target.id and source.visibility == "public"

@@ -25,7 +25,9 @@ from vrm.clock import now
 CHANGED = "parley_public_change"
 
 # Rows no anonymous page shows: writing only these keeps cached pages.
-PRIVATE_TABLES = frozenset({"notification", "search_outbox", "content_version"})
+PRIVATE_TABLES = frozenset(
+    {"notification", "search_outbox", "content_version", "watch", "shift_state"}
+)
 
 
 _TABLE = ContentVersion.__table__

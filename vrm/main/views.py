@@ -5,7 +5,9 @@ from flask import Blueprint, jsonify, render_template
 from werkzeug.wrappers import Response
 
 from vrm.caching.pages import public_page
+from vrm.clock import now
 from vrm.db import get_session
+from vrm.main import front
 from vrm.schema import schema_problem
 
 bp = Blueprint("main", __name__)
@@ -14,7 +16,14 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @public_page
 def index() -> str:
-    return render_template("main/index.html")
+    session = get_session()
+    return render_template(
+        "main/index.html",
+        recent=front.recent_reviews(session),
+        shifts=front.biggest_shifts(session, now()),
+        best=front.answerers(session, best=True),
+        worst=front.answerers(session, best=False),
+    )
 
 
 @bp.get("/about")

@@ -1,1 +1,1 @@
-"""In-app notifications, and the watchlist that decides who gets them."""
+"""In-app notifications (who watches what lives in vrm/watch)."""

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.members.models import Member
-from vrm.notifications.models import Notification, Watch
-from vrm.notifications.service import forget_reviews, notify, review_link, watcher_ids
+from vrm.notifications.models import Notification
+from vrm.notifications.service import forget_reviews, notify, review_link
 from vrm.reviews.models import Review, ReviewMessage
-from vrm.suppliers.models import RepresentativeClaim, Supplier
+from vrm.suppliers.models import RepresentativeClaim
+from vrm.watch.queries import every_review_audience
 
 
 def representative_ids(session: Session, supplier_id: int) -> set[int]:
@@ -27,9 +28,11 @@ def representative_ids(session: Session, supplier_id: int) -> set[int]:
 
 
 def on_review_posted(review: Review, *, session: Session, **_: Any) -> None:
-    """Representatives and watchers of the supplier hear of a new review; its author not."""
-    audience = representative_ids(session, review.supplier_id) | watcher_ids(
-        session, review.supplier_id
+    """Representatives of the supplier, and whoever watches (for every new review) the
+    supplier, its sector, its area or a search it matches, hear of a new review; its
+    author not. Each hears once, however many of their watches cover it."""
+    audience = representative_ids(session, review.supplier_id) | every_review_audience(
+        session, review.id, review.supplier
     )
     audience.discard(review.author_id)
     supplier = review.supplier
@@ -79,20 +82,13 @@ def on_representative_verified(claim: RepresentativeClaim, *, session: Session, 
 
 
 def export_notifications(member: Member, *, session: Session, **_: Any) -> tuple[str, Any]:
-    """What the member watches and the notifications Parley holds for them."""
-    watched = session.scalars(
-        select(Supplier.slug)
-        .join(Watch, Watch.supplier_id == Supplier.id)
-        .where(Watch.member_id == member.id)
-        .order_by(Supplier.slug)
-    )
+    """The notifications Parley holds for the member (their watches: vrm/watch)."""
     notes = session.scalars(
         select(Notification).where(Notification.member_id == member.id).order_by(Notification.id)
     )
     return (
         "notifications",
         {
-            "watching": list(watched),
             "notifications": [
                 {"kind": n.kind, "text": n.text, "link": n.link, "at": n.created_at.isoformat()}
                 for n in notes

@@ -20,19 +20,3 @@ class Notification(Base):
     link: Mapped[str] = mapped_column(sa.String(500))
     created_at: Mapped[created_at]
     read_at: Mapped[dt.datetime | None]
-
-
-class Watch(Base):
-    """A member follows a supplier: new reviews reach their notifications (and feeds)."""
-
-    __tablename__ = "watch"
-    __table_args__ = (sa.UniqueConstraint("member_id", "supplier_id"),)
-
-    id: Mapped[intpk]
-    member_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("member.id", ondelete="CASCADE"), index=True
-    )
-    supplier_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("supplier.id", ondelete="CASCADE"), index=True
-    )
-    created_at: Mapped[created_at]

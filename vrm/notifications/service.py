@@ -1,4 +1,4 @@
-"""In-app notifications and watches. Parley sends no email: notifications live only here,
+"""In-app notifications. Parley sends no email: notifications live only here,
 on the member's notifications page."""
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
 from vrm.clock import now
-from vrm.members.models import Member
-from vrm.notifications.models import Notification, Watch
+from vrm.notifications.models import Notification
 from vrm.reviews.models import ChangeClaim, Review
-from vrm.suppliers.models import Supplier
 
 TEXT_MAX = 500
 
@@ -95,32 +93,6 @@ def mark_all_read(session: Session, member_id: int) -> None:
         .values(read_at=now())
         .execution_options(synchronize_session=False)
     )
-
-
-def watch(session: Session, *, member: Member, supplier: Supplier) -> Watch:
-    """Follow a supplier's new reviews (idempotent)."""
-    existing = session.scalar(
-        select(Watch).where(Watch.member_id == member.id, Watch.supplier_id == supplier.id)
-    )
-    if existing is not None:
-        return existing
-    added = Watch(member_id=member.id, supplier_id=supplier.id)
-    session.add(added)
-    session.flush()
-    return added
-
-
-def unwatch(session: Session, *, member: Member, supplier: Supplier) -> None:
-    existing = session.scalar(
-        select(Watch).where(Watch.member_id == member.id, Watch.supplier_id == supplier.id)
-    )
-    if existing is not None:
-        session.delete(existing)
-        session.flush()
-
-
-def watcher_ids(session: Session, supplier_id: int) -> set[int]:
-    return set(session.scalars(select(Watch.member_id).where(Watch.supplier_id == supplier_id)))
 
 
 def pending_change_claims(session: Session, author_id: int) -> list[ChangeClaim]:

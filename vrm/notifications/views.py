@@ -1,10 +1,9 @@
-"""The notifications page, and watching a supplier."""
+"""The notifications page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from vrm.clock import now
@@ -12,7 +11,6 @@ from vrm.db import get_session, writes
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
 from vrm.identity.forms import EmptyForm
 from vrm.notifications import service
-from vrm.representatives.queries import public_supplier
 
 bp = Blueprint("notifications", __name__)
 LIMIT = {"key_func": member_or_address, "methods": ["POST"]}
@@ -45,36 +43,3 @@ def mark_all_read() -> Response:
         service.mark_all_read(session, current_user.id)
         session.commit()
     return redirect(url_for("notifications.list_notifications"), code=303)
-
-
-def _supplier_url(slug: str) -> str:
-    try:
-        return url_for("suppliers.show_supplier", slug=slug)
-    except BuildError:
-        return f"/s/{slug}"
-
-
-@bp.post("/s/<slug>/watch")
-@login_required
-@limiter.limit(WRITE_LIMIT, **LIMIT)
-def watch_supplier(slug: str) -> Response:
-    session = get_session()
-    supplier = public_supplier(session, slug)
-    if EmptyForm().validate_on_submit():
-        service.watch(session, member=current_user, supplier=supplier)
-        session.commit()
-        flash(f"You will see new reviews of {supplier.name} in your notifications.", "success")
-    return redirect(_supplier_url(slug), code=303)
-
-
-@bp.post("/s/<slug>/unwatch")
-@login_required
-@limiter.limit(WRITE_LIMIT, **LIMIT)
-def unwatch_supplier(slug: str) -> Response:
-    session = get_session()
-    supplier = public_supplier(session, slug)
-    if EmptyForm().validate_on_submit():
-        service.unwatch(session, member=current_user, supplier=supplier)
-        session.commit()
-        flash(f"You no longer watch {supplier.name}.", "info")
-    return redirect(_supplier_url(slug), code=303)

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from vrm.errors import NotFound
 from vrm.members.models import Member
-from vrm.notifications.models import Watch
 from vrm.representatives.service import open_claim
 from vrm.reputation import tallies
 from vrm.reputation.models import ReputationStats
 from vrm.suppliers.models import ClaimEvent, RepresentativeClaim, Supplier
+from vrm.watch.models import Watch
 
 
 def viewer_id(viewer: Any) -> int | None:
@@ -132,7 +132,7 @@ class SupplierPanel:
     is_representative: bool
     has_pending_claim: bool
     can_claim: bool
-    watching: bool
+    watching: str | None  # the mode of the viewer's watch, if they watch
 
 
 def supplier_panel_context(session: Session, supplier: Supplier, viewer: Any) -> dict[str, Any]:
@@ -147,8 +147,14 @@ def supplier_panel_context(session: Session, supplier: Supplier, viewer: Any) ->
     )
     member_id = viewer_id(viewer)
     claim = open_claim(session, member_id, supplier.id) if member_id else None
-    watching = member_id is not None and session.scalar(
-        select(Watch.id).where(Watch.member_id == member_id, Watch.supplier_id == supplier.id)
+    watching = (
+        session.scalar(
+            select(Watch.mode).where(
+                Watch.member_id == member_id, Watch.target == f"supplier:{supplier.id}"
+            )
+        )
+        if member_id is not None
+        else None
     )
     panel = SupplierPanel(
         supplier_slug=supplier.slug,
@@ -162,7 +168,7 @@ def supplier_panel_context(session: Session, supplier: Supplier, viewer: Any) ->
         is_representative=claim is not None and claim.status == "verified",
         has_pending_claim=claim is not None and claim.status == "pending",
         can_claim=member_id is not None and claim is None,
-        watching=bool(watching),
+        watching=watching,
     )
     return {"panel": panel}
 

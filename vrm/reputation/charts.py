@@ -70,6 +70,19 @@ def distribution_chart(level_counts: Sequence[int], width: int = 360) -> BarChar
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A vertical rule at a month with its words (a detected shift in the ratings)."""
+
+    x: float
+    top: float
+    bottom: float
+    text: str
+    text_x: float
+    text_y: float
+    anchor: str  # SVG text-anchor: the label stays inside the chart
+
+
+@dataclass(frozen=True)
 class TrendChart:
     width: int
     height: int
@@ -83,13 +96,19 @@ class TrendChart:
     max_count: int
     title: str
     desc: str
+    marks: tuple[Mark, ...] = ()
 
 
 def trend_chart(
-    points: Sequence[tuple[dt.date, int, float | None]], width: int = 640, height: int = 220
+    points: Sequence[tuple[dt.date, int, float | None]],
+    width: int = 640,
+    height: int = 220,
+    marks: Sequence[tuple[dt.date, str]] = (),
 ) -> TrendChart:
     """Bars: reviews per month (scaled to the busiest month). Line: that month's average
-    rating on a 1–5 axis, broken where a month had no reviews."""
+    rating on a 1–5 axis, broken where a month had no reviews. MARKS (a day and words)
+    become vertical rules at their month, labelled one line each from the top; a mark
+    before the first month shown is left out (the page lists every shift anyway)."""
     left, right, top, bottom = 28.0, 8.0, 10.0, height - 24.0
     span = bottom - top
     slot = (width - left - right) / max(1, len(points))
@@ -129,6 +148,17 @@ def trend_chart(
     month_ticks = tuple(
         (bars[i].label, bars[i].label_x) for i in range(len(points) - 1, -1, -step)
     )[::-1]
+    slots = {month.replace(day=1): index for index, (month, _, _) in enumerate(points)}
+    shown: list[Mark] = []
+    for day, text in marks:
+        index = slots.get(day.replace(day=1))
+        if index is None:
+            continue
+        x = round(left + index * slot + slot / 2, 2)
+        text_y = top + 12 + 14 * len(shown)
+        left_half = x < width / 2
+        shown.append(Mark(x, top, bottom, text, x + 4 if left_half else x - 4, text_y,
+                          "start" if left_half else "end"))  # fmt: skip
     total = sum(count for _, count, _ in points)
     first = points[0][0].strftime("%B %Y") if points else ""
     last = points[-1][0].strftime("%B %Y") if points else ""
@@ -147,8 +177,9 @@ def trend_chart(
         desc=(
             f"From {first} to {last}: {total} reviews, at most {most} in one month. "
             "Bars show how many reviews were posted each month; the line shows their "
-            "average rating from 1 to 5."
+            "average rating from 1 to 5." + "".join(f" Marked: {m.text}." for m in shown)
         ),
+        marks=tuple(shown),
     )
 
 

@@ -157,14 +157,19 @@ def monthly_series(
     return points
 
 
-def supplier_reputation_context(session: Session, supplier: Supplier) -> dict[str, Any]:
-    """Context for templates/reputation/_supplier_reputation.html."""
+def supplier_reputation_context(
+    session: Session, supplier: Supplier, marks: Sequence[tuple[dt.date, str]] = ()
+) -> dict[str, Any]:
+    """Context for templates/reputation/_supplier_reputation.html; MARKS (a day and
+    words each, e.g. detected shifts) are drawn on the trend chart."""
     rep = supplier_reputation(session, supplier)
     return {
         "reputation": rep,
         "reputation_aspect_labels": ASPECT_LABELS,
         "distribution_chart": charts.distribution_chart(rep.level_counts),
-        "trend_chart": charts.trend_chart([(p.month, p.count, p.mean) for p in rep.months]),
+        "trend_chart": charts.trend_chart(
+            [(p.month, p.count, p.mean) for p in rep.months], marks=marks
+        ),
     }
 
 

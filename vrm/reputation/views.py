@@ -20,9 +20,14 @@ bp = Blueprint("reputation", __name__)
 @bp.get("/methodology")
 @public_page
 def methodology() -> str:
+    from vrm.watch.shifts import current_settings
+
     params = current_parameters()
     return render_template(
-        "reputation/methodology.html", params=params, parameters=parameters_document(params)
+        "reputation/methodology.html",
+        params=params,
+        parameters=parameters_document(params),
+        shift_settings=current_settings(),
     )
 
 

@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.orm import Session
 
 from vrm import signals
@@ -21,7 +21,6 @@ from vrm.db import is_id
 from vrm.errors import Conflict, DomainError, NotFound
 from vrm.members.models import ROLES, Member
 from vrm.members.policies import require_moderator
-from vrm.notifications.models import Watch
 from vrm.reviews.models import Review, ReviewFlag
 from vrm.suppliers import naming
 from vrm.suppliers.models import (
@@ -312,15 +311,8 @@ def merge_suppliers(
 
 
 def _move_links(session: Session, source: Supplier, target: Supplier) -> None:
-    """Repoint everything else that names the source."""
-    session.execute(
-        delete(Watch).where(
-            Watch.supplier_id == source.id,
-            Watch.member_id.in_(select(Watch.member_id).where(Watch.supplier_id == target.id)),
-        )
-    )
+    """Repoint everything else that names the source (watches: vrm/watch/handlers.py)."""
     moves = [
-        (Watch, Watch.supplier_id),
         (ReviewFlag, ReviewFlag.on_behalf_of_supplier_id),
         (Supplier, Supplier.parent_id),
         (Supplier, Supplier.replaced_by_id),

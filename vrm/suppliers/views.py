@@ -137,6 +137,7 @@ def show_supplier(slug: str) -> Page:
     from vrm.reputation.queries import supplier_reputation_context
     from vrm.reviews.queries import supplier_reviews_context
     from vrm.terms.queries import supplier_terms_context
+    from vrm.watch.shifts import shift_marks
 
     session = get_session()
     supplier, moved_to = service.get_public_by_slug(session, slug)
@@ -151,7 +152,7 @@ def show_supplier(slug: str) -> Page:
         **reviews,
         **supplier_panel_context(session, supplier, current_user),
         terms_panel=supplier_terms_context(session, supplier, current_user),
-        **supplier_reputation_context(session, supplier),
+        **supplier_reputation_context(session, supplier, marks=shift_marks(session, supplier.id)),
         **queries.supplier_page(session, supplier),
         supplier=supplier,
         kind_name=KINDS.get(supplier.kind, supplier.kind),
