@@ -2,7 +2,7 @@
 
 1. Time to post one review (the real service, its signal and the reputation handler, on a
    real SQLite file) to suppliers with 10, 10,000 and 100,000 existing reviews (seeded by
-   bulk insert + recompute, not through the handlers). Target: largest/smallest < 1.5.
+   bulk insert + recompute, not through the handlers). Goal: largest/smallest ≤ 1.5.
 2. Full recompute rate of the pure scoring core over 1,000,000 synthetic reviews.
    Target: at least 200,000 reviews per second. Baseline: one math.fsum over as many floats.
 """
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import insert, text
+from sqlalchemy import Engine, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -78,10 +78,20 @@ def seed(session, size: int, serial: int) -> Supplier:  # type: ignore[no-untype
         session.execute(insert(Review.__table__), reviews[offset : offset + 20_000])
     recompute_supplier(session, supplier.id)
     session.commit()
-    # Fold the seeding's write-ahead log into the database file now, so its checkpoint
-    # is not billed to the posts being timed.
-    session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    checkpoint(session.get_bind())  # type: ignore[arg-type]
     return supplier
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold the seeding's write-ahead log into the database file now, so its checkpoint
+    is not billed to the posts being timed. On the driver's own connection, outside any
+    transaction: SQLite refuses a checkpoint inside one ("database table is locked"), and
+    every transaction SQLAlchemy begins here is one (BEGIN IMMEDIATE, vrm/db.py)."""
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+    finally:
+        raw.close()
 
 
 HANDLER_TIMES: list[float] = []
@@ -148,7 +158,8 @@ def bench_posts() -> None:
         for size in SIZES[1:]:
             print(f"  ratio {size:,} / {SIZES[0]:,} (baseline): {results[size] / base:.2f}")
         ratio = results[SIZES[-1]] / base
-        print(f"largest/smallest: {ratio:.2f} (target < 1.5) {'OK' if ratio < 1.5 else 'MISSED'}")
+        print(f"ratio {SIZES[-1]:,} / {SIZES[0]:,} existing reviews: {ratio:.2f} (goal ≤ 1.5) "
+          f"{'OK' if ratio <= 1.5 else 'MISSED'}")  # fmt: skip
 
 
 def bench_pure() -> None:
