@@ -132,6 +132,9 @@ def make_settings(database_url: str, instance: Path, **overrides: Any) -> Settin
         "allow_loopback_issuers": True,
         "ratelimit_enabled": False,
         "testing": True,
+        # Each commit drains the search outbox before returning: tests see the index at
+        # once (tests/search/test_drainer.py covers the background thread).
+        "search_drain": "inline",
     }
     values.update(overrides)
     return Settings(**values)

@@ -40,6 +40,8 @@ def _configure(app: Flask, settings: Settings) -> None:
         MAX_CONTENT_LENGTH=1024 * 1024,
         JSON_SORT_KEYS=False,
         PREFERRED_URL_SCHEME="https" if settings.secure_cookies else "http",
+        SEARCH_DRAIN=settings.search_drain,
+        SEARCH_DRAIN_INTERVAL=settings.search_drain_interval,
     )
     app.config.update(settings.extra)
 
@@ -210,3 +212,4 @@ def _connect_signal_handlers(app: Flask) -> None:
     for feature in features:
         feature.connect()
     versions.connect()
+    search.init_app(app)  # the outbox drainer: started by a process's first request

@@ -52,6 +52,10 @@ class Settings:
     ratelimit_enabled: bool = True
     secure_cookies: bool = False
     search_dir: Path | None = None
+    # "thread": a background thread per process drains the search outbox (requests never
+    # wait for Whoosh); "inline": each commit drains before returning (tests, scripts).
+    search_drain: str = "thread"
+    search_drain_interval: float = 5.0  # seconds between the drainer's periodic looks
     cache_url: str | None = None  # Redis for the page cache; None: each process its own
     # How many worker processes the server says it runs (see declared_workers).
     workers: int = 1
@@ -73,6 +77,10 @@ class Settings:
             "secure_cookies": _flag(env.get("PARLEY_SECURE_COOKIES")),
             "search_dir": Path(env["PARLEY_SEARCH_DIR"]) if env.get("PARLEY_SEARCH_DIR") else None,
             "cache_url": env.get("PARLEY_CACHE_URL") or None,
+            "search_drain": _search_drain(env.get("PARLEY_SEARCH_DRAIN") or "thread"),
+            "search_drain_interval": _seconds(
+                "PARLEY_SEARCH_DRAIN_INTERVAL", env.get("PARLEY_SEARCH_DRAIN_INTERVAL") or "5"
+            ),
             "workers": declared_workers(env, sys.argv),
         }
         values.update(overrides)
@@ -99,6 +107,22 @@ def declared_workers(env: Mapping[str, str], argv: Sequence[str]) -> int:
                 return int(value)
     concurrency = env.get("WEB_CONCURRENCY", "")
     return int(concurrency) if concurrency.isdigit() else 1
+
+
+def _search_drain(value: str) -> str:
+    if value not in ("thread", "inline"):
+        raise SettingsError("PARLEY_SEARCH_DRAIN must be 'thread' or 'inline'")
+    return value
+
+
+def _seconds(name: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0.1 <= seconds <= 3600:
+        raise SettingsError(f"{name} must be a number of seconds from 0.1 to 3600")
+    return seconds
 
 
 def _flag(value: str | None) -> bool:

@@ -221,10 +221,27 @@ def sort_score(session: Session, supplier_id: int) -> float | None:
     """The league-table key of one supplier (its band's lower end), or None below the
     minimum count. Search sorts by it."""
     supplier = session.get(Supplier, supplier_id)
-    row = session.get(ReputationSums, (supplier_id, "overall"))
-    if supplier is None or row is None:
+    if supplier is None:
         return None
+    return sort_scores(session, {supplier_id: supplier.sector}).get(supplier_id)
+
+
+def sort_scores(session: Session, sectors: Mapping[int, str]) -> dict[int, float | None]:
+    """sort_score of many suppliers (id -> its sector) in two queries: a search rebuild
+    asks for thousands. Suppliers with no stored sums are left out."""
+    if not sectors:
+        return {}
+    rows = session.scalars(
+        select(ReputationSums).where(
+            ReputationSums.supplier_id.in_(list(sectors)), ReputationSums.dimension == "overall"
+        )
+    ).all()
     params = current_parameters()
-    rates = sector_base_rates(session, [supplier.sector]).get((supplier.sector, "overall"))
+    rates = sector_base_rates(session, sorted(set(sectors.values())))
     today = day_number(clock_now().timestamp())
-    return score_of(row, rates or UNIFORM, params, today).rank_key
+    return {
+        row.supplier_id: score_of(
+            row, rates.get((sectors[row.supplier_id], "overall")) or UNIFORM, params, today
+        ).rank_key
+        for row in rows
+    }

@@ -57,6 +57,9 @@ class Review(Base):
             sqlite_where=sa.text("status = 'live' AND merged_from_id IS NULL"),
             postgresql_where=sa.text("status = 'live' AND merged_from_id IS NULL"),
         ),
+        # The duplicate check on posting (queries.live_review_by): the partial index
+        # above cannot serve it, and without this it walks the supplier's reviews.
+        sa.Index("ix_review_author_supplier_status", "author_id", "supplier_id", "status"),
         # The supplier page's lists read a page of these in order, never the whole set.
         *(
             sa.Index(f"ix_review_supplier_by_{name}", *columns)

@@ -19,12 +19,17 @@ def search_group() -> None:
 @search_group.command("reindex")
 def reindex() -> None:
     """Rebuild the index from the database into a fresh directory and swap it in."""
-    factory = get_db().session_factory
+    database = get_db()
     base = index_dir(current_app)
-    total = rebuild.expected_documents(factory)
+    total = rebuild.expected_documents(database.read_session_factory)
     try:
         with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
-            report = rebuild.rebuild(factory, base, progress=bar.update)
+            report = rebuild.rebuild(
+                database.session_factory,
+                base,
+                progress=bar.update,
+                read_factory=database.read_session_factory,
+            )
     except rebuild.RebuildRunning as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
@@ -36,7 +41,13 @@ def reindex() -> None:
 @search_group.command("sync")
 def sync() -> None:
     """Apply waiting changes (the outbox) to the index; safe to run from cron."""
-    report = outbox.drain(get_db().session_factory, index_dir(current_app), timeout=30.0)
+    database = get_db()
+    report = outbox.drain(
+        database.session_factory,
+        index_dir(current_app),
+        timeout=30.0,
+        read_factory=database.read_session_factory,
+    )
     if report.unavailable:
         raise click.ClickException(f"No usable search index. Run `{index.REINDEX_COMMAND}`.")
     message = f"Applied {report.applied} changes; {report.pending} waiting."

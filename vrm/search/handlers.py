@@ -1,14 +1,17 @@
 """Signal handlers of the search feature, connected once by the factory.
 
 Each handler only writes outbox rows, in the sender's transaction. Draining happens after
-that transaction commits, from SQLAlchemy's ``after_commit`` session event:
+that transaction commits, from SQLAlchemy's ``after_commit`` session event. In a request
+(with ``SEARCH_DRAIN = "thread"``, the default) it only wakes the process's background
+drainer (drainer.py), so the response never waits for Whoosh; elsewhere (CLI commands,
+scripts, and tests with ``SEARCH_DRAIN = "inline"``) it drains before returning:
 
 - The listener is on the ``Session`` class, so it sees sessions of any sessionmaker,
   including the savepoint-bound one the tests swap in (there a "commit" releases a
   savepoint, which also fires ``after_commit`` for that session).
 - It only acts for a session whose transaction wrote outbox rows (a ``session.info`` flag),
   and only inside an app context, where it knows the app's index directory.
-- It drains with a fresh session from the app's current session factory: the committing
+- It drains with fresh sessions from the app's current session factories: the committing
   session cannot run SQL inside ``after_commit``.
 - Draining never raises: a failure is logged and the rows wait for the next drain or
   `flask search sync`.
@@ -19,13 +22,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.reviews.models import Review
-from vrm.search.outbox import DIRTY, drain, enqueue
+from vrm.search.drainer import Drainer
+from vrm.search.outbox import DIRTY, DrainReport, drain, enqueue, has_pending
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +80,50 @@ def _after_commit(session: Session) -> None:
         return
     if not session.info.pop(DIRTY, False) or not has_app_context():
         return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if has_request_context() and app.config.get("SEARCH_DRAIN") == "thread":
+        drainer(app).wake()
+        return
+    try:
+        _drain_now(app)
+    except Exception:
+        log.exception("search outbox drain failed; rows kept for the next drain")
+
+
+def _drain_now(app: Flask) -> DrainReport:
     from vrm.db import get_db
     from vrm.search.location import index_dir
 
-    try:
-        drain(get_db().session_factory, index_dir(current_app))
-    except Exception:
-        log.exception("search outbox drain failed; rows kept for `flask search sync`")
+    database = get_db(app)
+    return drain(
+        database.session_factory, index_dir(app), read_factory=database.read_session_factory
+    )
+
+
+def _background_round(app: Flask) -> DrainReport | None:
+    from vrm.db import get_db
+
+    if not has_pending(get_db(app).read_session_factory):
+        return None  # nothing waits: Whoosh is not even opened
+    return _drain_now(app)
+
+
+DRAINER = "vrm.search.drainer"
+
+
+def drainer(app: Flask) -> Drainer:
+    """The app's background drainer (see init_app)."""
+    return app.extensions[DRAINER]  # type: ignore[no-any-return]
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its drainer; with SEARCH_DRAIN = "thread" the first request a process
+    serves starts it (and so drains what a crash left), not the factory."""
+    app.extensions[DRAINER] = Drainer(
+        lambda: _background_round(app), interval=float(app.config.get("SEARCH_DRAIN_INTERVAL", 5))
+    )
+    if app.config.get("SEARCH_DRAIN") == "thread":
+        app.before_request(app.extensions[DRAINER].ensure_started)
 
 
 def _after_rollback(session: Session, _previous: Any) -> None:

@@ -4,7 +4,7 @@ Why an outbox: Whoosh allows one writer at a time, and several workers (or hosts
 the index directory) write. A request never waits for, or sees, Whoosh's lock: its change
 and its outbox row commit together in the database; then one short-lived writer drains
 whatever is waiting. A drainer that cannot get the lock within a moment leaves the rows
-for the next drain (the next write anywhere, or `flask search sync`). Rows are deleted
+for the next drain (the background drainer's next round, see drainer.py). Rows are deleted
 only after the Whoosh commit, and each is replayed from the current database state, so
 replaying one twice is harmless and an update is never lost.
 """
@@ -66,8 +66,15 @@ def drain(
     *,
     timeout: float = index.WRITE_TIMEOUT,
     rounds: int = 20,
+    read_factory: Callable[[], Session] | None = None,
 ) -> DrainReport:
-    """Apply waiting outbox rows to the live index; never raises a lock error."""
+    """Apply waiting outbox rows to the live index; never raises a lock error.
+
+    Documents are read with READ_FACTORY's sessions when given (read-only ones: on
+    SQLite they never take the write lock, so posts do not wait while a drain reads);
+    only forgetting the applied rows writes, in a transaction of its own.
+    """
+    read_factory = read_factory or session_factory
     try:
         ix = index.open_index(base)
     except index.SearchUnavailable as exc:
@@ -80,7 +87,7 @@ def drain(
             exc,
             index.REINDEX_COMMAND,
         )
-        return DrainReport(0, _pending(session_factory), unavailable=True)
+        return DrainReport(0, _pending(read_factory), unavailable=True)
     _reported_unavailable.discard(str(base))
     applied = 0
     for _ in range(rounds):
@@ -88,10 +95,10 @@ def drain(
         # one another drainer has already written.
         writer = index.open_writer(ix, timeout=timeout)
         if writer is None:
-            waiting = _pending(session_factory)
+            waiting = _pending(read_factory)
             log.info("search index busy; %d outbox rows left for the next drain", waiting)
             return DrainReport(applied, waiting, locked=True)
-        with session_factory() as session:
+        with read_factory() as session:
             rows = session.scalars(
                 select(SearchOutbox).order_by(SearchOutbox.id).limit(BATCH)
             ).all()
@@ -111,7 +118,13 @@ def drain(
         if not _forget(session_factory, ids):
             return DrainReport(applied + len(ids), len(ids))
         applied += len(ids)
-    return DrainReport(applied, _pending(session_factory))
+    return DrainReport(applied, _pending(read_factory))
+
+
+def has_pending(read_factory: Callable[[], Session]) -> bool:
+    """Whether any row waits: one indexed read, so a periodic look costs next to nothing."""
+    with read_factory() as session:
+        return session.scalar(select(SearchOutbox.id).limit(1)) is not None
 
 
 def _forget(session_factory: Callable[[], Session], ids: list[int]) -> bool:

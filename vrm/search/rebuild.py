@@ -31,8 +31,8 @@ class RebuildReport:
     replayed: int
 
 
-def expected_documents(session_factory: Callable[[], Session]) -> int:
-    with session_factory() as session:
+def expected_documents(read_factory: Callable[[], Session]) -> int:
+    with read_factory() as session:
         return sources.count_documents(session)
 
 
@@ -50,8 +50,14 @@ def rebuild(
     base: Path,
     *,
     progress: Callable[[int], None] | None = None,
+    read_factory: Callable[[], Session] | None = None,
 ) -> RebuildReport:
-    """Build a new index from the database and make it live."""
+    """Build a new index from the database and make it live.
+
+    Reads with READ_FACTORY's sessions when given (read-only: pass the app's
+    read_session_factory), a short transaction per batch: the site goes on writing while
+    a rebuild runs. SESSION_FACTORY writes only to forget the replayed outbox rows."""
+    read_factory = read_factory or session_factory
     base.mkdir(parents=True, exist_ok=True)
     marker = base / index.REBUILD_MARKER
     if outbox.rebuild_running(base):
@@ -60,12 +66,12 @@ def rebuild(
     started = time.monotonic()
     try:
         name, ix = index.create_fresh(base)
-        with session_factory() as session:
+        with read_factory() as session:
             procs = index.bulk_procs(sources.count_documents(session))
-            documents = _counted(sources.all_documents(session), progress)
-            count = index.bulk_load(ix, documents, procs=procs)
+        documents = _counted(sources.all_documents(read_factory), progress)
+        count = index.bulk_load(ix, documents, procs=procs)
         index.swap(base, name)
     finally:
         marker.unlink(missing_ok=True)
-    report = outbox.drain(session_factory, base, timeout=30.0)
+    report = outbox.drain(session_factory, base, timeout=30.0, read_factory=read_factory)
     return RebuildReport(name, count, time.monotonic() - started, report.applied)

@@ -1,64 +1,51 @@
 """Reading what the index should hold from the database: the one visibility rule.
 
 A document is indexed only while it is public: a supplier by ``Supplier.is_public``, a
-review by the reviews feature's ``public_reviews`` query when it exists (else
-``Review.is_public``) and only while its supplier is public too.
+review by the reviews feature's ``public_reviews`` query (which asks its supplier too).
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
+from vrm.reputation.models import ReputationSums
+from vrm.reputation.queries import sort_scores
 from vrm.reviews.models import Review
+from vrm.reviews.queries import public_reviews
 from vrm.search.documents import ReviewData, SupplierData, review_document, supplier_document
 from vrm.suppliers.models import Supplier
 from vrm.suppliers.sectors import sector_name
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    # Other features may or may not provide these; search works without them.
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-
-
 def public_review_select() -> Select[tuple[Review]]:
-    public_reviews = _optional("vrm.reviews.queries", "public_reviews")
-    if public_reviews is not None:
-        try:
-            statement = public_reviews()
-        except TypeError:
-            statement = None
-        if isinstance(statement, Select):
-            return statement
-    return select(Review).where(Review.status == "live", Review.visibility == "public")
+    """The reviews feature's one rule of what is public (it joins the supplier)."""
+    return public_reviews()
 
 
 def _average_ratings(session: Session, supplier_ids: list[int]) -> dict[int, float]:
-    subquery = public_review_select().subquery()
-    rows = session.execute(
-        select(subquery.c.supplier_id, func.avg(subquery.c.rating))
-        .where(subquery.c.supplier_id.in_(supplier_ids))
-        .group_by(subquery.c.supplier_id)
+    """Each supplier's average star rating, from the per-level counts the reputation
+    feature keeps on write (one row per supplier, never a pass over its reviews: the
+    drainer re-reads a busy supplier after each of its reviews)."""
+    rows = session.scalars(
+        select(ReputationSums).where(
+            ReputationSums.supplier_id.in_(supplier_ids), ReputationSums.dimension == "overall"
+        )
     )
-    return {supplier_id: float(avg) for supplier_id, avg in rows if avg is not None}
+    averages = {}
+    for row in rows:
+        counts = (row.n1, row.n2, row.n3, row.n4, row.n5)
+        if sum(counts):
+            averages[row.supplier_id] = sum(k * n for k, n in enumerate(counts, 1)) / sum(counts)
+    return averages
 
 
-def _reputation(session: Session, supplier_id: int) -> float | None:
-    sort_score = _optional("vrm.reputation.queries", "sort_score")
-    if sort_score is None:
-        return None
-    value = sort_score(session, supplier_id)
-    return float(value) if value is not None else None
-
-
-def supplier_data(session: Session, supplier: Supplier, average: float | None) -> SupplierData:
+def supplier_data(
+    supplier: Supplier, average: float | None, reputation: float | None
+) -> SupplierData:
     return SupplierData(
         id=supplier.id,
         slug=supplier.slug,
@@ -72,8 +59,20 @@ def supplier_data(session: Session, supplier: Supplier, average: float | None) -
         domain=supplier.website_domain,
         description=supplier.description or "",
         average_rating=average,
-        reputation=_reputation(session, supplier.id),
+        reputation=reputation,
     )
+
+
+def _suppliers_data(session: Session, suppliers: Sequence[Supplier]) -> dict[int, SupplierData]:
+    """SupplierData of each, with a fixed number of queries however many there are."""
+    ids = [s.id for s in suppliers]
+    averages = _average_ratings(session, ids)
+    reputations = sort_scores(session, {s.id: s.sector for s in suppliers})
+    return {s.id: supplier_data(s, averages.get(s.id), reputations.get(s.id)) for s in suppliers}
+
+
+def _supplier_data_for(session: Session, supplier: Supplier) -> SupplierData:
+    return _suppliers_data(session, [supplier])[supplier.id]
 
 
 def supplier_document_for(session: Session, supplier_id: int) -> dict[str, object] | None:
@@ -81,8 +80,7 @@ def supplier_document_for(session: Session, supplier_id: int) -> dict[str, objec
     supplier = session.get(Supplier, supplier_id, populate_existing=True)
     if supplier is None or not supplier.is_public:
         return None
-    average = _average_ratings(session, [supplier.id]).get(supplier.id)
-    return supplier_document(supplier_data(session, supplier, average))
+    return supplier_document(_supplier_data_for(session, supplier))
 
 
 def review_document_for(session: Session, review_id: int) -> dict[str, object] | None:
@@ -91,11 +89,11 @@ def review_document_for(session: Session, review_id: int) -> dict[str, object] |
     review = session.scalars(subquery.execution_options(populate_existing=True)).first()
     if review is None or not review.supplier.is_public:
         return None
-    average = _average_ratings(session, [review.supplier_id]).get(review.supplier_id)
-    return review_document(_review_data(review, supplier_data(session, review.supplier, average)))
+    supplier = _supplier_data_for(session, review.supplier)
+    return review_document(_review_data(review, supplier))
 
 
-def _review_data(review: Review, supplier: SupplierData) -> ReviewData:
+def _review_data(review: Any, supplier: SupplierData) -> ReviewData:
     return ReviewData(
         id=review.id,
         title=review.title,
@@ -106,41 +104,58 @@ def _review_data(review: Review, supplier: SupplierData) -> ReviewData:
     )
 
 
-def all_documents(session: Session, batch: int = 500) -> Iterator[dict[str, object]]:
-    """Every public supplier and review, streamed in id order for a rebuild."""
+SUPPLIER_BATCH = 500
+REVIEW_BATCH = 2_000
+
+
+def all_documents(read_factory: Callable[[], Session]) -> Iterator[dict[str, object]]:
+    """Every public supplier and review, streamed in id order for a rebuild.
+
+    Each batch is read in a short transaction of its own from READ_FACTORY (read-only
+    sessions: on SQLite they never take the write lock): a rebuild holds no lock and no
+    snapshot while Whoosh analyses, so writers and checkpoints go on meanwhile. What
+    changes between batches is in the outbox, replayed after the swap (rebuild.py).
+    Suppliers cost a few queries per batch; reviews one query per batch, their columns
+    only (no ORM objects), their supplier's data from the first pass.
+    """
     suppliers: dict[int, SupplierData] = {}
     last = 0
     while True:
-        chunk = session.scalars(
-            select(Supplier)
-            .where(Supplier.id > last)
-            .options(selectinload(Supplier.aliases), selectinload(Supplier.area))
-            .order_by(Supplier.id)
-            .limit(batch)
-        ).all()
+        with read_factory() as session:
+            chunk = session.scalars(
+                select(Supplier)
+                .where(Supplier.id > last)
+                .options(selectinload(Supplier.aliases), selectinload(Supplier.area))
+                .order_by(Supplier.id)
+                .limit(SUPPLIER_BATCH)
+            ).all()
+            public = [s for s in chunk if s.is_public]
+            data = _suppliers_data(session, public)
         if not chunk:
             break
-        averages = _average_ratings(session, [s.id for s in chunk])
-        for supplier in chunk:
-            if supplier.is_public:
-                data = supplier_data(session, supplier, averages.get(supplier.id))
-                suppliers[supplier.id] = data
-                yield supplier_document(data)
+        for supplier in public:
+            suppliers[supplier.id] = data[supplier.id]
+            yield supplier_document(data[supplier.id])
         last = chunk[-1].id
-        session.expunge_all()
+    columns = (Review.id, Review.title, Review.body, Review.rating, Review.created_at)
     last = 0
     while True:
-        reviews = session.scalars(
-            public_review_select().where(Review.id > last).order_by(Review.id).limit(batch)
-        ).all()
-        if not reviews:
+        statement = (
+            public_review_select()
+            .with_only_columns(*columns, Review.supplier_id)
+            .where(Review.id > last)
+            .order_by(Review.id)
+            .limit(REVIEW_BATCH)
+        )
+        with read_factory() as session:
+            rows = session.execute(statement).all()
+        if not rows:
             break
-        for review in reviews:
-            supplier = suppliers.get(review.supplier_id)
+        for row in rows:
+            supplier = suppliers.get(row.supplier_id)
             if supplier is not None:
-                yield review_document(_review_data(review, supplier))
-        last = reviews[-1].id
-        session.expunge_all()
+                yield review_document(_review_data(row, supplier))
+        last = rows[-1].id
 
 
 def count_documents(session: Session) -> int:
