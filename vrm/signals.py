@@ -40,6 +40,10 @@ review_withdrawn = _signals.signal("review-withdrawn")
 """A review left the public pages (its author withdrew it, or a moderator hid it).
 Sender: the Review; kwarg ``session``."""
 
+review_restored = _signals.signal("review-restored")
+"""A moderator put a hidden review back on the public pages. Sender: the Review; kwarg
+``session``."""
+
 review_answered = _signals.signal("review-answered")
 """A message was added to a review's public thread. Sender: the ReviewMessage; kwarg
 ``session``."""
