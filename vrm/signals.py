@@ -62,6 +62,14 @@ terms_published = _signals.signal("terms-published")
 """A member published a new version of their terms. Sender: the terms version; kwarg
 ``session``."""
 
+terms_proffered = _signals.signal("terms-proffered")
+"""A member proffered their published terms to a supplier. Sender: the Proffer; kwarg
+``session``."""
+
+proffer_declined = _signals.signal("proffer-declined")
+"""A representative declined a member's proffered terms, with a reason. Sender: the
+Proffer; kwarg ``session``."""
+
 agreement_made = _signals.signal("agreement-made")
 """A representative accepted a member's terms version. Sender: the Agreement; kwarg
 ``session``."""

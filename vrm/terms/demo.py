@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vrm.clock import now
 from vrm.members.models import Identity, Member
 from vrm.suppliers.models import RepresentativeClaim, Supplier
 from vrm.terms import agreements, service
@@ -118,7 +119,12 @@ def _story(session: Session, issuer: str, supplier: Supplier) -> int:
     ):
         session.add(
             RepresentativeClaim(
-                supplier_id=supplier.id, member_id=carol.id, method="moderator", status="verified"
+                supplier_id=supplier.id,
+                member_id=carol.id,
+                method="moderator",
+                status="verified",
+                # From now: the back-dated demo reviews are history, not news for her inbox.
+                verified_at=now(),
             )
         )
         created += 1
