@@ -8,7 +8,8 @@ from tests.suppliers.conftest import REGISTER
 from vrm.demo import COMPANIES, DEMO_MEMBERS, PUBLIC_SERVICES, default_register_path, seed
 from vrm.members.models import Member
 from vrm.notifications.models import Notification
-from vrm.suppliers.models import Supplier
+from vrm.representatives.queries import public_log, supplier_panel_context
+from vrm.suppliers.models import RepresentativeClaim, Supplier
 
 
 def by_name(db_session, name: str) -> Supplier:
@@ -33,6 +34,14 @@ def test_seed_is_idempotent_and_links_departments(db_session) -> None:
         Notification.member_id == carol.id, Notification.kind == "review_posted"
     )
     assert db_session.scalar(posted) == 0
+    # The supplier page's count of representatives and its log tell the same story.
+    claim = db_session.scalar(
+        select(RepresentativeClaim).where(RepresentativeClaim.member_id == carol.id)
+    )
+    panel = supplier_panel_context(db_session, claim.supplier, None)["panel"]
+    log = public_log(db_session, claim.supplier)
+    assert panel.representatives == 1 == len([e for e in log if e.action == "granted"])
+    assert log[0].representative == "carol" and log[0].by == "mia"
     total = db_session.scalar(select(func.count()).select_from(Supplier))
     assert seed(db_session, issuer="http://demo.test", register_path=REGISTER) == 0
     assert db_session.scalar(select(func.count()).select_from(Supplier)) == total
