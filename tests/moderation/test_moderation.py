@@ -248,3 +248,9 @@ def test_the_transparency_page_counts_decisions_per_month_and_rule(
     html = client.get("/transparency").get_data(as_text=True)
     assert "November 2026" in html and "October 2026" in html
     assert "Hidden: Abuse or threats" in html and "never hidden for being negative" in html
+
+
+def test_methodology_publishes_the_moderation_rules(client: FlaskClient):
+    html = client.get("/methodology").get_data(as_text=True)
+    assert "Abuse or threats" in html and "never hidden for being negative" in html
+    assert 'href="/transparency"' in html

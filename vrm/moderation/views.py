@@ -35,7 +35,7 @@ class DecisionForm(FlaskForm):
 
 @bp.app_context_processor
 def _moderation_labels() -> dict[str, Any]:
-    return {"rule_title": rule_title, "moderation_actions": ACTIONS}
+    return {"rule_title": rule_title, "moderation_actions": ACTIONS, "moderation_rules": RULES}
 
 
 def _require_moderator() -> None:
