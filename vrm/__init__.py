@@ -128,10 +128,10 @@ def _register_blueprints(app: Flask) -> None:
     from vrm.identity.views import bp as identity_bp
     from vrm.main.views import bp as main_bp
     from vrm.members.views import bp as members_bp
+    from vrm.moderation.views import bp as review_moderation_bp
     from vrm.notifications.views import bp as notifications_bp
     from vrm.representatives.views import bp as representatives_bp
     from vrm.reputation.views import bp as reputation_bp
-    from vrm.reviews.moderation_views import bp as review_moderation_bp
     from vrm.reviews.thread_views import bp as thread_bp
     from vrm.reviews.views import bp as reviews_bp
     from vrm.search.views import bp as search_bp

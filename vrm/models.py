@@ -6,6 +6,7 @@ def import_all_models() -> None:
     import vrm.caching.models
     import vrm.identity.models
     import vrm.members.models
+    import vrm.moderation.models
     import vrm.notifications.models
     import vrm.reputation.models
     import vrm.reviews.models

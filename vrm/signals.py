@@ -40,6 +40,10 @@ review_withdrawn = _signals.signal("review-withdrawn")
 """A review left the public pages (its author withdrew it, or a moderator hid it).
 Sender: the Review; kwarg ``session``."""
 
+review_restored = _signals.signal("review-restored")
+"""A moderator put a hidden review back on the public pages. Sender: the Review; kwarg
+``session``."""
+
 review_answered = _signals.signal("review-answered")
 """A message was added to a review's public thread. Sender: the ReviewMessage; kwarg
 ``session``."""
@@ -57,6 +61,14 @@ representative_verified = _signals.signal("representative-verified")
 terms_published = _signals.signal("terms-published")
 """A member published a new version of their terms. Sender: the terms version; kwarg
 ``session``."""
+
+terms_proffered = _signals.signal("terms-proffered")
+"""A member proffered their published terms to a supplier. Sender: the Proffer; kwarg
+``session``."""
+
+proffer_declined = _signals.signal("proffer-declined")
+"""A representative declined a member's proffered terms, with a reason. Sender: the
+Proffer; kwarg ``session``."""
 
 agreement_made = _signals.signal("agreement-made")
 """A representative accepted a member's terms version. Sender: the Agreement; kwarg

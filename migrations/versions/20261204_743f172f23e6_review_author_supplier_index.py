@@ -6,7 +6,7 @@ condition the query lacks), so the planner walked every live review of the suppl
 35 ms at 100,000. This index answers it in a few rows whatever the supplier's history.
 
 Revision ID: 743f172f23e6
-Revises: a7b8c9d0e1f2
+Revises: 3d5001fda318
 Create Date: 2026-12-04 09:00:00
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "743f172f23e6"
-down_revision: str | None = "a7b8c9d0e1f2"
+down_revision: str | None = "3d5001fda318"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

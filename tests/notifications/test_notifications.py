@@ -216,3 +216,39 @@ def test_export_holds_watches_notifications_and_claims(db_session):
     assert [w["name"] for w in document["watching"]] == [acme.name]
     assert document["notifications"]["notifications"][0]["text"] == "Hello"
     assert document["representative_claims"][0]["status"] == "pending"
+
+
+def test_a_new_representative_starts_with_an_empty_inbox(db_session):
+    acme = make.supplier(db_session, "Acme Energy")
+    author = make.member(db_session)
+    rep = make.representative(db_session, supplier=acme)
+    # A review dated before the representative was verified (an import, the demo) is
+    # the supplier's history, not news for them.
+    old = make.review(db_session, author=author, supplier=acme,
+                      created_at=clock.now() - dt.timedelta(days=30))  # fmt: skip
+    signals.review_posted.send(old, session=db_session)
+    db_session.flush()
+    assert inbox(db_session, rep) == []
+    new = make.review(db_session, author=make.member(db_session), supplier=acme)
+    signals.review_posted.send(new, session=db_session)
+    db_session.flush()
+    assert inbox(db_session, rep) == ["review_posted"]
+
+
+def test_the_header_shows_the_unread_count(auth: AuthActions, client, db_session):
+    auth.sign_up("unready", "unready")
+    person = db_session.scalar(select(Member).where(Member.handle == "unready"))
+    assert "data-unread" not in client.get("/").get_data(as_text=True)
+    for n in range(2):
+        service.notify(db_session, person.id, "test", f"Note {n}", "/")
+    db_session.flush()
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-unread>2<span class="visually-hidden"> unread</span>' in page
+    service.mark_all_read(db_session, person.id)
+    db_session.flush()
+    assert "data-unread" not in client.get("/").get_data(as_text=True)
+    for n in range(service.UNREAD_SHOWN + 5):
+        service.notify(db_session, person.id, "test", f"Note {n}", "/")
+    db_session.flush()
+    assert "data-unread>99+<" in client.get("/").get_data(as_text=True)
+    assert service.unread_count(db_session, person.id) == service.UNREAD_SHOWN + 5

@@ -100,9 +100,11 @@ def test_a_polarised_record_keeps_its_shape() -> None:
 def test_rates() -> None:
     assert promises_kept(3, 1).value == 0.75 and promises_kept(3, 1).count == 4
     assert promises_kept(0, 0).value is None
-    assert terms_kept(0, 0).value == 0.5
-    assert terms_kept(8, 0).value == pytest.approx(0.9)
-    assert terms_kept(1, 3).value == pytest.approx(2 / 6) and terms_kept(1, 3).count == 4
+    # One formula for every "kept" figure: a lone broken report is 0%, not a smoothed 33%.
+    assert terms_kept(0, 0).value is None
+    assert terms_kept(0, 1).value == 0 and promises_kept(0, 1).value == 0
+    assert terms_kept(1, 3) == promises_kept(1, 3)
+    assert (terms_kept(1, 3).value, terms_kept(1, 3).hits, terms_kept(1, 3).count) == (0.25, 1, 4)
     r = responsiveness(10, 4, 2, 3 * 86_400)
     assert r.answered.value == 0.4 and r.resolved.value == 0.2
     assert r.median_response_days == 3.0

@@ -47,11 +47,15 @@ def test_a_withdrawn_review_is_404_except_to_its_author(client, db_session, alic
     assert page.status_code == 200 and "You withdrew this review" in page.get_data(as_text=True)
 
 
-def test_a_hidden_review_is_404_to_others(client, db_session, alice, supplier):
-    review = make_review(db_session, alice, supplier)
+def test_a_hidden_review_is_a_tombstone_to_others(client, db_session, alice, supplier):
+    review = make_review(db_session, alice, supplier, body="Only its author may read this.")
     review.visibility = "hidden"
     db_session.flush()
-    assert client.get(f"/reviews/{review.id}").status_code == 404
+    page = client.get(f"/reviews/{review.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "A moderator hid this review" in html
+    assert "Only its author may read this." not in html and review.title not in html
+    assert client.get(f"/reviews/{review.id}/history").status_code == 404
 
 
 def test_withdrawing_needs_a_confirmation_step(alice_client, db_session, alice, supplier):

@@ -6,7 +6,10 @@ from sqlalchemy import func, select
 
 from tests.suppliers.conftest import REGISTER
 from vrm.demo import COMPANIES, DEMO_MEMBERS, PUBLIC_SERVICES, default_register_path, seed
-from vrm.suppliers.models import Supplier
+from vrm.members.models import Member
+from vrm.notifications.models import Notification
+from vrm.representatives.queries import public_log, supplier_panel_context
+from vrm.suppliers.models import RepresentativeClaim, Supplier
 
 
 def by_name(db_session, name: str) -> Supplier:
@@ -25,6 +28,20 @@ def test_seed_is_idempotent_and_links_departments(db_session) -> None:
     )
     assert by_name(db_session, "Octopus Energy").website_domain == "octopus.energy"
     assert len({s.sector for s in map(lambda d: by_name(db_session, d.name), COMPANIES)}) >= 8
+    # carol became BT's representative today: the back-dated demo reviews are not news.
+    carol = db_session.scalar(select(Member).where(Member.handle == "carol"))
+    posted = select(func.count()).where(
+        Notification.member_id == carol.id, Notification.kind == "review_posted"
+    )
+    assert db_session.scalar(posted) == 0
+    # The supplier page's count of representatives and its log tell the same story.
+    claim = db_session.scalar(
+        select(RepresentativeClaim).where(RepresentativeClaim.member_id == carol.id)
+    )
+    panel = supplier_panel_context(db_session, claim.supplier, None)["panel"]
+    log = public_log(db_session, claim.supplier)
+    assert panel.representatives == 1 == len([e for e in log if e.action == "granted"])
+    assert log[0].representative == "carol" and log[0].by == "mia"
     total = db_session.scalar(select(func.count()).select_from(Supplier))
     assert seed(db_session, issuer="http://demo.test", register_path=REGISTER) == 0
     assert db_session.scalar(select(func.count()).select_from(Supplier)) == total

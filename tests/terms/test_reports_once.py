@@ -1,5 +1,5 @@
-"""One standing report per member per agreement, and public figures counting each member
-once: filing again replaces, concurrent filings do not duplicate."""
+"""One standing report per member, agreement and clause, and public figures counting each
+member once per clause: filing again replaces, concurrent filings do not duplicate."""
 
 from __future__ import annotations
 
@@ -50,20 +50,26 @@ def _rows(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(TermsReport)) or 0
 
 
-def test_filing_again_replaces_the_report_and_its_answer(library, story) -> None:
+def test_filing_again_on_a_clause_replaces_that_report_and_its_answer(library, story) -> None:
     first = _file(library, story, kept=False)
     reports.answer_report(library, actor=story["rep"], report=first, answer="Sorry.")
     assert queries.terms_kept_counts(library, story["shop"].id) == (0, 1)
-    second = _file(library, story, kept=True, clause="parley:retention-limit")
-    assert second.id == first.id and _rows(library) == 1
-    assert (second.clause, second.kept, second.account) == ("parley:retention-limit", True, "Kept.")
+    # Another clause is another report: it stands beside the first, never erases it.
+    other = _file(library, story, kept=True, clause="parley:retention-limit")
+    assert other.id != first.id and _rows(library) == 2
+    assert queries.terms_kept_counts(library, story["shop"].id) == (1, 1)
+    assert first.answer == "Sorry."
+    # The same clause again replaces its report.
+    second = _file(library, story, kept=True)
+    assert second.id == first.id and _rows(library) == 2
+    assert (second.clause, second.kept, second.account) == ("parley:no-stalking", True, "Kept.")
     # The answer was to the broken account; the supplier may answer the new one.
     assert second.answer is None and second.answered_by_id is None
-    assert queries.terms_kept_counts(library, story["shop"].id) == (1, 0)
-    assert library.get(ReputationStats, story["shop"].id).terms_kept == 1
+    assert queries.terms_kept_counts(library, story["shop"].id) == (2, 0)
+    assert library.get(ReputationStats, story["shop"].id).terms_kept == 2
 
 
-def test_each_member_counts_once_however_many_reports_or_agreements(
+def test_each_member_counts_once_per_clause_however_many_reports_or_agreements(
     library, story, make_member, publish
 ) -> None:
     # Duplicates filed before one report stood per agreement: only the newest counts.
@@ -179,3 +185,20 @@ def _agreement_row(engine) -> tuple[int, int]:
         session.add(agreement)
         session.commit()
         return agreement.id, member.id
+
+
+def test_pages_show_clause_titles_and_one_kept_formula(client, library, story) -> None:
+    _file(library, story, kept=False)
+    _file(library, story, kept=True, clause="parley:retention-limit")
+    library.flush()
+    titles = queries.clause_titles(library)
+    login(client, story["alice"])
+    page = client.get(f"/agreements/{story['agreement'].id}").get_data(as_text=True)
+    assert f'<option value="parley:no-stalking">{titles["parley:no-stalking"]}</option>' in page
+    assert "<code>parley:no-stalking</code>" not in page
+    terms_page = client.get(f"/s/{story['shop'].slug}/terms").get_data(as_text=True)
+    assert titles["parley:retention-limit"] in terms_page
+    assert "50% (1 of 2 reports say kept" in terms_page
+    assert "0% kept" in terms_page and "(0 of 1 report say kept)" in terms_page
+    supplier_page = client.get(f"/s/{story['shop'].slug}").get_data(as_text=True)
+    assert "50%" in supplier_page and "1 of 2 reports say kept" in supplier_page

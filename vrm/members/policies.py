@@ -11,3 +11,9 @@ def require_moderator(member: Member | None, refusal: str) -> Member:
     if member is None or not getattr(member, "is_moderator", False):
         raise NotAllowed(refusal)
     return member
+
+
+def is_moderator(member: object) -> bool:
+    return bool(
+        getattr(member, "is_authenticated", False) and getattr(member, "is_moderator", False)
+    )

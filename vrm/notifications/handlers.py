@@ -2,38 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.members.models import Member
 from vrm.notifications.models import Notification
-from vrm.notifications.service import forget_reviews, notify, review_link
+from vrm.notifications.service import forget_reviews, link_to, notify, review_link
 from vrm.reviews.models import Review, ReviewMessage
-from vrm.suppliers.models import RepresentativeClaim
+from vrm.suppliers.models import RepresentativeClaim, Supplier
+from vrm.terms.queries import clause_titles
 from vrm.watch.queries import every_review_audience
 
 
-def representative_ids(session: Session, supplier_id: int) -> set[int]:
-    return set(
-        session.scalars(
-            select(RepresentativeClaim.member_id).where(
-                RepresentativeClaim.supplier_id == supplier_id,
-                RepresentativeClaim.status == "verified",
-            )
-        )
+def representative_ids(
+    session: Session, supplier_id: int, at: dt.datetime | None = None
+) -> set[int]:
+    """The supplier's verified representatives; with AT, only those verified by then, so a
+    new representative starts with an empty inbox rather than the supplier's history."""
+    query = select(RepresentativeClaim.member_id).where(
+        RepresentativeClaim.supplier_id == supplier_id,
+        RepresentativeClaim.status == "verified",
     )
+    if at is not None:
+        query = query.where(
+            or_(RepresentativeClaim.verified_at.is_(None), RepresentativeClaim.verified_at <= at)
+        )
+    return set(session.scalars(query))
 
 
 def on_review_posted(review: Review, *, session: Session, **_: Any) -> None:
     """Representatives of the supplier, and whoever watches (for every new review) the
     supplier, its sector, its area or a search it matches, hear of a new review; its
     author not. Each hears once, however many of their watches cover it."""
-    audience = representative_ids(session, review.supplier_id) | every_review_audience(
-        session, review.id, review.supplier
-    )
+    audience = representative_ids(session, review.supplier_id, review.created_at)
+    audience |= every_review_audience(session, review.id, review.supplier)
     audience.discard(review.author_id)
     supplier = review.supplier
     for member_id in sorted(audience):
@@ -60,7 +66,9 @@ def on_review_answered(message: ReviewMessage, *, session: Session, **_: Any) ->
             link,
         )
     if not message.as_supplier:
-        for member_id in sorted(representative_ids(session, review.supplier_id)):
+        for member_id in sorted(
+            representative_ids(session, review.supplier_id, message.created_at)
+        ):
             if member_id != message.author_id:
                 notify(
                     session,
@@ -79,6 +87,64 @@ def on_representative_verified(claim: RepresentativeClaim, *, session: Session, 
         f"You now represent {claim.supplier.name} on Parley: you can answer its reviews.",
         f"/s/{claim.supplier.slug}/represent",
     )
+
+
+def on_terms_proffered(proffer: Any, *, session: Session, **_: Any) -> None:
+    """Representatives hear that terms wait for them (not who proffered: that is private
+    until they open the proffers page, which only they can)."""
+    supplier = proffer.supplier
+    for member_id in sorted(representative_ids(session, supplier.id, proffer.created_at)):
+        notify(
+            session,
+            member_id,
+            "terms_proffered",
+            f"A member proffered their terms to {supplier.name}: accept or decline them.",
+            link_to("terms.list_proffers", f"/s/{supplier.slug}/terms/proffers",
+                    slug=supplier.slug),
+        )  # fmt: skip
+
+
+def on_agreement_made(agreement: Any, *, session: Session, **_: Any) -> None:
+    """The member hears that the supplier accepted their terms."""
+    notify(
+        session,
+        agreement.member_id,
+        "terms_accepted",
+        f"{agreement.supplier.name} accepted version {agreement.terms_version.number} of "
+        "your terms. Your signed receipt is ready.",
+        link_to("terms.show_agreement", f"/agreements/{agreement.id}", agreement_id=agreement.id),
+    )
+
+
+def on_proffer_declined(proffer: Any, *, session: Session, **_: Any) -> None:
+    """The member hears that the supplier declined their terms, and why."""
+    notify(
+        session,
+        proffer.member_id,
+        "terms_declined",
+        f"{proffer.supplier.name} declined version {proffer.terms_version.number} of your "
+        f"terms: “{proffer.reason}”",
+        link_to("terms.my_agreements", "/account/agreements"),
+    )
+
+
+def on_terms_report_filed(report: Any, *, session: Session, **_: Any) -> None:
+    """Representatives hear of a report that their terms were broken, to answer it."""
+    if report.kept:
+        return
+    supplier = session.get(Supplier, report.supplier_id)
+    if supplier is None:
+        return
+    title = clause_titles(session).get(report.clause, report.clause)
+    path = f"/s/{supplier.slug}/terms"
+    for member_id in sorted(representative_ids(session, supplier.id, report.created_at)):
+        notify(
+            session,
+            member_id,
+            "terms_broken",
+            f"A member reports that {supplier.name} broke their terms: “{title}”.",
+            link_to("terms.supplier_terms", path, slug=supplier.slug) + f"#report-{report.id}",
+        )
 
 
 def export_notifications(member: Member, *, session: Session, **_: Any) -> tuple[str, Any]:
@@ -109,5 +175,9 @@ def connect() -> None:
     signals.review_posted.connect(on_review_posted, weak=False)
     signals.review_answered.connect(on_review_answered, weak=False)
     signals.representative_verified.connect(on_representative_verified, weak=False)
+    signals.terms_proffered.connect(on_terms_proffered, weak=False)
+    signals.agreement_made.connect(on_agreement_made, weak=False)
+    signals.proffer_declined.connect(on_proffer_declined, weak=False)
+    signals.terms_report_filed.connect(on_terms_report_filed, weak=False)
     signals.member_exporting.connect(export_notifications, weak=False)
     signals.member_erasing.connect(forget_erased_members_reviews, weak=False)

@@ -17,14 +17,19 @@ from vrm.reviews.models import ChangeClaim, Review
 TEXT_MAX = 500
 
 
-def review_link(review_id: int) -> str:
-    """The review's permalink; the plain path when no request (handlers, CLI) or route."""
+def link_to(endpoint: str, path: str, **values: object) -> str:
+    """url_for(ENDPOINT); the plain PATH when no request (handlers, CLI) or route."""
     if has_request_context():
         try:
-            return url_for("reviews.show_review", review_id=review_id)
+            return url_for(endpoint, **values)
         except BuildError:
             pass
-    return f"/reviews/{review_id}"
+    return path
+
+
+def review_link(review_id: int) -> str:
+    """The review's permalink."""
+    return link_to("reviews.show_review", f"/reviews/{review_id}", review_id=review_id)
 
 
 def _links_to_reviews(review_ids: list[int]) -> list[ColumnElement[bool]]:
@@ -75,15 +80,18 @@ def notifications_for(session: Session, member_id: int, limit: int = 100) -> lis
     )
 
 
-def unread_count(session: Session, member_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.member_id == member_id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
+UNREAD_SHOWN = 99  # the header says "99+" beyond this
+
+
+def unread_count(session: Session, member_id: int, limit: int | None = None) -> int:
+    """The member's unread notifications; with LIMIT, counted only up to LIMIT + 1, so the
+    header's count reads at most that many index entries however many are waiting."""
+    unread = select(Notification.id).where(
+        Notification.member_id == member_id, Notification.read_at.is_(None)
     )
+    if limit is not None:
+        unread = unread.limit(limit + 1)
+    return session.scalar(select(func.count()).select_from(unread.subquery())) or 0
 
 
 def mark_all_read(session: Session, member_id: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -14,6 +16,26 @@ from vrm.notifications import service
 
 bp = Blueprint("notifications", __name__)
 LIMIT = {"key_func": member_or_address, "methods": ["POST"]}
+
+
+@bp.app_context_processor
+def _unread_in_header() -> dict[str, Any]:
+    """The header's unread count, for signed-in members only (anonymous pages are cached
+    and must be the same for everyone)."""
+
+    def unread() -> str:
+        if not getattr(current_user, "is_authenticated", False):
+            return ""
+        count = service.unread_count(get_session(), current_user.id, service.UNREAD_SHOWN)
+        return (
+            ""
+            if not count
+            else f"{service.UNREAD_SHOWN}+"
+            if count > service.UNREAD_SHOWN
+            else str(count)
+        )
+
+    return {"unread_notifications": unread}
 
 
 @bp.get("/notifications")

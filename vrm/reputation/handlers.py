@@ -19,7 +19,7 @@ from vrm.suppliers.models import Supplier
 
 def on_review_changed(review: Review, *, session: Session, **_: Any) -> None:
     """Posted, edited (``previous`` is not needed: the entry knows the old ratings),
-    withdrawn or hidden, or marked resolved."""
+    withdrawn, hidden or restored, or marked resolved."""
     refresh_review(session, review)
 
 
@@ -65,6 +65,7 @@ def connect() -> None:
         signals.review_posted,
         signals.review_edited,
         signals.review_withdrawn,
+        signals.review_restored,
         signals.review_resolution_marked,
     ):
         signal.connect(on_review_changed, weak=False)

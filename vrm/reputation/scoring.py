@@ -20,9 +20,12 @@ Star ratings (levels 1..5) become a Dirichlet reputation (Jøsang & Haller, 2007
 * Rankings sort by the band's lower end, so a handful of perfect reviews cannot outrank
   hundreds of good ones.
 
-Other rates: promises kept = confirmed / (confirmed + denied); terms kept is a beta
-reputation (kept + 1) / (kept + broken + 2); responsiveness is the share of reviews
-answered, the median time to a first answer and the share marked resolved.
+Other rates: every "kept" figure has one formula, share(yes, no) = yes / (yes + no),
+always shown with its counts ("1 of 3 reports say kept"): promises kept counts confirmed
+against denied changes, terms kept counts kept against broken reports. No smoothing: a
+figure from few cases says how few, rather than leaning towards ½. Responsiveness is the
+share of reviews answered, the median time to a first answer and the share marked
+resolved.
 """
 
 from __future__ import annotations
@@ -231,17 +234,24 @@ class Rate:
 
     value: float | None
     count: int
+    hits: int = 0  # the cases that said yes (kept, confirmed), out of count
+
+
+def share(yes: int, no: int) -> Rate:
+    """yes / (yes + no) with both counts: the one formula of every "kept" figure (None
+    when there is nothing to count)."""
+    total = yes + no
+    return Rate(yes / total if total else None, total, yes)
 
 
 def promises_kept(confirmed: int, denied: int) -> Rate:
-    """confirmed / (confirmed + denied): how often a claimed change was confirmed."""
-    total = confirmed + denied
-    return Rate(confirmed / total if total else None, total)
+    """How often a claimed change was confirmed: share(confirmed, denied)."""
+    return share(confirmed, denied)
 
 
 def terms_kept(kept: int, broken: int) -> Rate:
-    """Beta reputation (kept + 1) / (kept + broken + 2); 1/2 with no reports."""
-    return Rate((kept + 1) / (kept + broken + 2), kept + broken)
+    """How often members' reports say their terms were kept: share(kept, broken)."""
+    return share(kept, broken)
 
 
 @dataclass(frozen=True)

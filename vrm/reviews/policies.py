@@ -19,3 +19,11 @@ def can_view(viewer: Any, review: Review) -> bool:
 
 def can_edit(viewer: Any, review: Review) -> bool:
     return is_author(viewer, review) and review.status == "live"
+
+
+def is_tombstone(viewer: Any, review: Review) -> bool:
+    """A live review a moderator hid shows everyone but its author a tombstone, not a 404:
+    that moderation happened, and why, is public."""
+    return (
+        review.status == "live" and review.visibility == "hidden" and not is_author(viewer, review)
+    )

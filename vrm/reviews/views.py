@@ -14,6 +14,10 @@ from vrm.caching.pages import public_page
 from vrm.db import get_session
 from vrm.errors import Conflict, DomainError, NotAllowed, NotFound
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
+from vrm.members.policies import is_moderator
+from vrm.moderation.queries import decisions_on
+from vrm.moderation.rules import KEEPING
+from vrm.moderation.views import DecisionForm
 from vrm.representatives.policies import is_verified_representative
 from vrm.reviews import policies, queries, service
 from vrm.reviews.forms import FlagForm, NextForm, ReviewForm
@@ -115,6 +119,17 @@ def new_review(slug: str) -> Response | Page:
 @bp.get("/reviews/<int:review_id>")
 @public_page
 def show_review(review_id: int) -> str:
+    session = get_session()
+    review = session.get(Review, review_id)
+    if review is not None and policies.is_tombstone(current_user, review):
+        # Hidden by a moderator: the URL stays, saying when, under which rule and by whom.
+        return render_template(
+            "reviews/tombstone.html",
+            review=review,
+            decisions=decisions_on(session, review.id),
+            restore_form=DecisionForm() if is_moderator(current_user) else None,
+            keeping=KEEPING,
+        )
     review = _review(review_id)
     return render_template("reviews/show.html", review=review, **_card_context([review]))
 

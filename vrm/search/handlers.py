@@ -137,6 +137,7 @@ def connect() -> None:
     signals.supplier_merged.connect(on_supplier_merged)
     signals.review_posted.connect(on_review_changed)
     signals.review_edited.connect(on_review_changed)
+    signals.review_restored.connect(on_review_changed)
     signals.review_withdrawn.connect(on_review_withdrawn)
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)

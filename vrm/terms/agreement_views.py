@@ -37,7 +37,8 @@ def _supplier_page(
         "terms/supplier.html",
         supplier=supplier,
         terms_panel=queries.supplier_terms_context(session, supplier, current_user),
-        by_clause=queries.report_counts_by_clause(session, supplier.id),
+        by_clause=queries.clause_shares(session, supplier.id),
+        clause_titles=queries.clause_titles(session),
         reports=queries.public_reports(session, supplier.id),
         answer_form=form or AnswerForm(),
         answering=answering,
@@ -232,10 +233,15 @@ def my_agreements() -> str:
     )
 
 
+def _clause_choices(agreement: Agreement, titles: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(c, titles.get(c, c)) for c in reports.agreement_clauses(agreement)]
+
+
 def _agreement_page(agreement: Agreement, form: ReportForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
     session = get_session()
     form = form or ReportForm()
-    form.clause.choices = [SelectChoice(c) for c in reports.agreement_clauses(agreement)]
+    titles = queries.clause_titles(session)
+    form.clause.choices = _clause_choices(agreement, titles)
     return render_template(
         "terms/agreement.html",
         agreement=agreement,
@@ -245,6 +251,7 @@ def _agreement_page(agreement: Agreement, form: ReportForm | None = None, status
             session, current_user.id, agreement.supplier_id
         ),
         reports=queries.agreement_reports(session, agreement.id),
+        clause_titles=titles,
         form=form,
         answer_form=AnswerForm(),
     ), status
@@ -287,7 +294,7 @@ def file_report(agreement_id: int) -> Response | tuple[str, int]:
     session = get_session()
     agreement = queries.agreement_for_party(session, agreement_id, current_user)
     form = ReportForm()
-    form.clause.choices = [SelectChoice(c) for c in reports.agreement_clauses(agreement)]
+    form.clause.choices = _clause_choices(agreement, queries.clause_titles(session))
     if current_user.id != agreement.member_id:
         raise NotAllowed("Only the member who made this agreement can report on it.")
     if not form.validate_on_submit():

@@ -59,6 +59,7 @@ def proffer(session: Session, *, member: Member, supplier: Supplier) -> Proffer:
     session.flush()
     # Public activity without the member: who proffers to whom is private.
     record(session, "terms.proffered", supplier_id=supplier.id)
+    signals.terms_proffered.send(offer, session=session)
     log.info("member %s proffered terms v%s to supplier %s", member.id, current.number, supplier.id)
     return offer
 
@@ -141,6 +142,7 @@ def decline(session: Session, *, actor: Member, proffer: Proffer, reason: str) -
     proffer.decided_by_id = actor.id
     session.flush()
     record(session, "terms.declined", actor_id=actor.id, supplier_id=proffer.supplier_id)
+    signals.proffer_declined.send(proffer, session=session)
     return proffer
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vrm.members.models import Identity, Member
+from vrm.representatives import service as representatives
 from vrm.suppliers.models import RepresentativeClaim, Supplier
 from vrm.terms import agreements, service
 from vrm.terms.library import clause_version
@@ -110,17 +111,24 @@ def _story(session: Session, issuer: str, supplier: Supplier) -> int:
     created = 0
     alice = _demo_member(session, issuer, "alice")
     carol = _demo_member(session, issuer, "carol")
-    if carol is not None and not session.scalar(
-        select(RepresentativeClaim.id).where(
-            RepresentativeClaim.member_id == carol.id,
-            RepresentativeClaim.supplier_id == supplier.id,
-        )
-    ):
-        session.add(
-            RepresentativeClaim(
-                supplier_id=supplier.id, member_id=carol.id, method="moderator", status="verified"
+    mia = _demo_member(session, issuer, "mia")
+    if (
+        carol is not None
+        and mia is not None
+        and not session.scalar(
+            select(RepresentativeClaim.id).where(
+                RepresentativeClaim.member_id == carol.id,
+                RepresentativeClaim.supplier_id == supplier.id,
             )
         )
+    ):
+        # Through the service, as a moderator would: the representatives log then tells
+        # the same story as the supplier page's count. Verified from now, so the
+        # back-dated demo reviews are history, not news for her inbox.
+        claim = representatives.request_claim(
+            session, member=carol, supplier=supplier, method="moderator"
+        )
+        representatives.approve_claim(session, moderator=mia, claim=claim, note="Demo data")
         created += 1
     if alice is not None and not session.scalar(
         select(Proffer.id).where(Proffer.member_id == alice.id, Proffer.supplier_id == supplier.id)

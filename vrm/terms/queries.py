@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from vrm.errors import NotAllowed, NotFound
 from vrm.members.models import Member
 from vrm.representatives.policies import is_verified_representative
+from vrm.reputation.scoring import share
 from vrm.suppliers.models import Supplier
 from vrm.suppliers.sectors import sector_name
 from vrm.terms.models import (
@@ -107,7 +108,7 @@ def clause_tally(session: Session, supplier_id: int) -> list[dict[str, Any]]:
         for item in proffer.terms_version.document.get("clauses", []):
             tally[item["clause"]]["proffered"] += 1
             tally[item["clause"]][proffer.status] += 1
-    titles = _titles(session)
+    titles = clause_titles(session)
     return [
         {
             "clause": identifier,
@@ -121,7 +122,8 @@ def clause_tally(session: Session, supplier_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _titles(session: Session) -> dict[str, str]:
+def clause_titles(session: Session) -> dict[str, str]:
+    """Each library clause's current title by identifier: pages show titles, not ids."""
     titles: dict[str, str] = {}
     for clause in library(session):
         if clause.versions:
@@ -140,14 +142,15 @@ def standing_acceptances(session: Session, supplier_id: int) -> list[StandingAcc
 
 
 def standing_report_ids(supplier_id: int) -> Select[tuple[int]]:
-    """Each member's newest report on the supplier: one voice per member, however many
-    agreements they have with it (or reports filed before one stood per agreement)."""
+    """Each member's newest report on each clause with the supplier: one voice per member
+    and clause, however many agreements they have with it (or duplicate rows from before
+    one stood per agreement and clause)."""
     ranked = (
         select(
             TermsReport.id,
             func.row_number()
             .over(
-                partition_by=Agreement.member_id,
+                partition_by=(Agreement.member_id, TermsReport.clause),
                 order_by=(TermsReport.created_at.desc(), TermsReport.id.desc()),
             )
             .label("rank"),
@@ -198,6 +201,16 @@ def report_counts_by_clause(session: Session, supplier_id: int) -> dict[str, dic
     return dict(counts)
 
 
+def clause_shares(session: Session, supplier_id: int) -> list[dict[str, Any]]:
+    """Per clause, its title and the one "kept" formula (vrm.reputation.scoring.share)."""
+    titles = clause_titles(session)
+    return [
+        {"clause": clause, "title": titles.get(clause, clause),
+         "share": share(counts["kept"], counts["broken"])}
+        for clause, counts in sorted(report_counts_by_clause(session, supplier_id).items())
+    ]  # fmt: skip
+
+
 def supplier_terms_context(session: Session, supplier: Supplier, viewer: Any) -> dict[str, Any]:
     """Everything templates/terms/_supplier_terms.html shows, with the viewer's options
     precomputed (the template decides nothing)."""
@@ -206,7 +219,7 @@ def supplier_terms_context(session: Session, supplier: Supplier, viewer: Any) ->
         "supplier": supplier,
         "tally": clause_tally(session, supplier.id),
         "standing": standing_acceptances(session, supplier.id),
-        "kept": terms_kept_counts(session, supplier.id),
+        "kept": share(*terms_kept_counts(session, supplier.id)),
         "signed_in": viewer_id is not None,
         "is_representative": is_verified_representative(session, viewer_id, supplier.id),
         "viewer_version": None,

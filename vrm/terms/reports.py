@@ -2,8 +2,9 @@
 
 Reports are public without the member's handle (agreements are private); they feed the
 "terms kept" reputation through ``signals.terms_report_filed``. A member has one
-standing report per agreement, and the public figures count each member once
-(vrm.terms.queries.standing_report_ids).
+standing report per agreement and clause, and the public figures count each member once
+per clause (vrm.terms.queries.standing_report_ids), so a report on one clause never
+erases one on another.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def file_report(
 ) -> TermsReport:
     """The member says whether the supplier kept one clause of the agreed version.
 
-    One report stands per agreement: filing again replaces it, so a member can say the
-    supplier put things right (or stopped keeping them) without adding a second voice.
+    One report stands per agreement and clause: filing again on the same clause replaces
+    it, so a member can say the supplier put things right (or stopped keeping them)
+    without adding a second voice; a report on another clause stands beside it.
     """
     if actor.id != agreement.member_id:
         raise NotAllowed("Only the member who made this agreement can report on it.")
@@ -54,7 +56,7 @@ def file_report(
         raise DomainError(
             f"Say briefly what happened, up to {MAX_ACCOUNT} characters.", field="account"
         )
-    report = standing_report(session, agreement, lock=True)
+    report = standing_report(session, agreement, clause, lock=True)
     replaced = report is not None
     if report is None:
         report = TermsReport(agreement_id=agreement.id, supplier_id=agreement.supplier_id)
@@ -79,12 +81,13 @@ def file_report(
 
 
 def standing_report(
-    session: Session, agreement: Agreement, *, lock: bool = False
+    session: Session, agreement: Agreement, clause: str, *, lock: bool = False
 ) -> TermsReport | None:
-    """The agreement's standing report: the newest, if duplicates from before remain.
+    """The agreement's standing report on CLAUSE: the newest, if duplicates from before
+    remain.
 
-    There is no unique constraint on terms_report.agreement_id (adding one needs a
-    migration), so ``lock`` serialises concurrent filings on the agreement row: on
+    There is no unique constraint on (agreement_id, clause) (older rows may repeat), so
+    ``lock`` serialises concurrent filings on the agreement row: on
     PostgreSQL FOR UPDATE makes the second wait, on SQLite every write transaction
     begins IMMEDIATE (vrm.db). Either way the lookup then sees the first one's report.
     """
@@ -92,7 +95,7 @@ def standing_report(
         session.execute(select(Agreement.id).where(Agreement.id == agreement.id).with_for_update())
     return session.scalars(
         select(TermsReport)
-        .where(TermsReport.agreement_id == agreement.id)
+        .where(TermsReport.agreement_id == agreement.id, TermsReport.clause == clause)
         .order_by(TermsReport.created_at.desc(), TermsReport.id.desc())
         .limit(1)
     ).first()

@@ -1,0 +1,2 @@
+"""Moderation in the open: reports on reviews, the published rules, each decision and
+its public record (a review's tombstone and log, the transparency page)."""
