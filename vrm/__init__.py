@@ -183,6 +183,7 @@ def _register_cli(app: Flask) -> None:
 
 def _connect_signal_handlers(app: Flask) -> None:
     """Feature handlers are connected here, once, not at import time."""
+    from vrm.activity import handlers as activity
     from vrm.caching import versions
     from vrm.notifications import handlers as notifications
     from vrm.representatives import handlers as representatives
@@ -194,6 +195,7 @@ def _connect_signal_handlers(app: Flask) -> None:
 
     # connect() is idempotent (blinker keeps one connection per receiver), so creating
     # several apps in one process (tests) does not double the handlers.
-    for feature in (suppliers, reviews, reputation, search, representatives, notifications, terms):
+    features = (suppliers, reviews, reputation, search, representatives, notifications, terms)
+    for feature in (*features, activity):
         feature.connect()
     versions.connect()

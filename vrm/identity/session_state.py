@@ -33,11 +33,9 @@ def pop_pending(state: str) -> PendingSignIn | None:
 
 def remember_newcomer(verified: VerifiedSignIn, next_path: str | None = None) -> None:
     """Hold an identity that has no member yet, until the person chooses a handle."""
-    email = verified.claims.get("email") if verified.claims.get("email_verified") else None
     session["oidc_newcomer"] = {
         "issuer": verified.issuer,
         "subject": verified.subject,
-        "email": email,
         "suggested_handle": _suggest(verified),
         "provider": _provider_marker(verified),
         "next_path": next_path,

@@ -197,7 +197,6 @@ def welcome() -> Response | tuple[str, int]:
                 handle=form.handle.data or "",
                 issuer=newcomer["issuer"],
                 subject=newcomer["subject"],
-                email=newcomer.get("email") if form.keep_email.data else None,
             )
             session.commit()
         except members.HandleError as error:
@@ -220,7 +219,7 @@ def welcome() -> Response | tuple[str, int]:
             return redirect(newcomer.get("next_path") or url_for("main.index"))
     if form.is_submitted():
         status = 400
-    return render_template("identity/welcome.html", form=form, email=newcomer.get("email")), status
+    return render_template("identity/welcome.html", form=form), status
 
 
 @bp.post("/sign-out")
