@@ -187,6 +187,7 @@ def _register_cli(app: Flask) -> None:
 
 def _connect_signal_handlers(app: Flask) -> None:
     """Feature handlers are connected here, once, not at import time."""
+    from vrm.activity import handlers as activity
     from vrm.caching import versions
     from vrm.notifications import handlers as notifications
     from vrm.representatives import handlers as representatives
@@ -209,7 +210,7 @@ def _connect_signal_handlers(app: Flask) -> None:
         terms,
         watch,
     )
-    for feature in features:
+    for feature in (*features, activity):
         feature.connect()
     versions.connect()
     search.init_app(app)  # the outbox drainer: started by a process's first request

@@ -52,6 +52,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
 
+NEVER_REUSED_IDS: dict[str, bool] = {"sqlite_autoincrement": True}
+"""Table options for a table whose ids appear in URLs, anchors or receipts: SQLite then
+never hands an id out twice (AUTOINCREMENT), so a link to an erased member's review never
+comes to open someone else's. PostgreSQL's sequences never go back anyway."""
+
 ID_MAX = 2**31 - 1
 """The largest id an INTEGER primary key holds on every database Parley runs on; a
 larger one is no row, and must be answered as such before it reaches the database
@@ -93,6 +98,9 @@ def _tune_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted rows are overwritten with zeros, not left in free pages for anyone who
+        # reads the file: erasure must leave nothing (see vrm/members/erasure.py).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     # IMMEDIATE takes the write lock up front: a deferred transaction that reads and

@@ -59,6 +59,9 @@ class Settings:
     cache_url: str | None = None  # Redis for the page cache; None: each process its own
     # How many worker processes the server says it runs (see declared_workers).
     workers: int = 1
+    # Keys the digests of erased members' handles (see members.service.handle_digest);
+    # None: the secret key. Kept apart so that rotating the secret key frees no handle.
+    retired_handle_key: str | None = None
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -87,6 +90,10 @@ class Settings:
         if "secret_key" not in values:
             values["secret_key"] = env.get("PARLEY_SECRET_KEY") or _instance_secret(
                 values["instance_path"]
+            )
+        if "retired_handle_key" not in values:
+            values["retired_handle_key"] = env.get("PARLEY_RETIRED_HANDLE_KEY") or (
+                _instance_secret(values["instance_path"], "retired_handle_key")
             )
         return cls(**values)
 
@@ -129,9 +136,9 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _instance_secret(instance: Path) -> str:
+def _instance_secret(instance: Path, name: str = "secret_key") -> str:
     """Generate the secret once into instance/ rather than ship a fallback in code."""
-    path = instance / "secret_key"
+    path = instance / name
     if path.exists():
         return path.read_text().strip()
     instance.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,13 @@ member_joined = _signals.signal("member-joined")
 
 member_erasing = _signals.signal("member-erasing")
 """A member is about to be erased. Handlers remove or anonymise what their feature holds
-about them, in the same transaction. Sender: the Member; kwarg ``session``."""
+about them, in the same transaction. Sender: the Member; kwargs ``session``,
+``keep_reviews`` (the member leaves their live reviews as "a former member's")."""
+
+member_erasing_last = _signals.signal("member-erasing-last")
+"""Sent after every member_erasing handler ran, before the member row goes: for rows
+that other features' erasure handlers still read (the member's reviews, whose
+notifications are forgotten first). Same sender and kwargs as member_erasing."""
 
 member_exporting = _signals.signal("member-exporting")
 """A member's data is being exported. Handlers return ``(section_name, data)`` to add

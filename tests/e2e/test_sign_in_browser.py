@@ -104,6 +104,18 @@ def test_sign_up_sign_out_through_the_real_provider(
     assert recorder.page_errors == []
 
 
+def test_staying_signed_in_at_the_provider_is_said_so(page: Page, live_server: LiveServer) -> None:
+    sign_up(page, live_server, unique_name())
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.provider_url)}/session/end"))
+    page.get_by_role("button", name="No, stay signed in").click()
+
+    expect(page).to_have_url(f"{live_server.url}/")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Your provider did not confirm that it signed you out")
+    expect(status).not_to_contain_text("and of your provider")
+
+
 def _assert_first_tab_reaches_skip_link(page: Page) -> None:
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")

@@ -16,7 +16,7 @@ def test_configured_provider_with_client_secret_basic(auth: AuthActions, db_sess
     member = db_session.scalar(select(Member).where(Member.handle == "alice"))
     assert member is not None
     assert [(i.subject) for i in member.identities] == ["alice"]
-    assert member.email is None  # not kept unless she opts in
+    assert not hasattr(member, "email")  # Parley sends no email, so it keeps none
     page = auth.client.get("/").get_data(as_text=True)
     assert "signed in as <strong>alice</strong>" in page
 
@@ -48,17 +48,21 @@ def test_user_at_host_uses_webfinger(auth: AuthActions, provider, db_session) ->
     assert identity is not None and identity.issuer == provider.issuer
 
 
-def test_email_kept_only_when_member_opts_in(auth: AuthActions, db_session) -> None:
+def test_no_email_is_asked_for_or_kept(auth: AuthActions, db_session) -> None:
     auth.authenticate("fay")
     page = auth.client.get("/welcome").get_data(as_text=True)
-    assert "fay@example.org" in page
+    assert "fay@example.org" not in page and "email" not in page.lower()
     from tests.conftest import csrf_from
 
     auth.client.post(
         "/welcome", data={"csrf_token": csrf_from(page), "handle": "fay", "keep_email": "y"}
     )
     member = db_session.scalar(select(Member).where(Member.handle == "fay"))
-    assert member.email == "fay@example.org"
+    assert member is not None
+    columns = {column.name for column in Member.__table__.columns}
+    assert not any("mail" in name for name in columns)
+    account = auth.client.get("/account").get_data(as_text=True)
+    assert "fay@example.org" not in account
 
 
 def test_sign_in_returns_to_the_page_that_asked(auth: AuthActions) -> None:

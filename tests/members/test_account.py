@@ -112,7 +112,8 @@ def test_erase_removes_the_member_and_identities(auth: AuthActions, db_session):
     assert wrong.status_code == 400
     assert member(db_session, "xia")
     answer = auth.client.post(
-        "/account/erase", data={"csrf_token": csrf_from(page), "confirm_handle": "xia"}
+        "/account/erase",
+        data={"csrf_token": csrf_from(page), "confirm_handle": "xia", "choice": "everything"},
     )
     assert answer.status_code == 303
     assert db_session.scalar(select(func.count()).where(Member.handle == "xia")) == 0

@@ -56,7 +56,8 @@ def review_json(review: Review, messages: Sequence[ReviewMessage]) -> dict[str, 
         "id": review.id,
         "url": url_for("reviews.show_review", review_id=review.id, _external=True),
         "supplier": review.supplier.slug,
-        "author": review.author.handle,
+        # None: the author erased their account and left the review as a former member.
+        "author": review.author.handle if review.author else None,
         "rating": review.rating,
         "aspects": {aspect: getattr(review, f"rating_{aspect}") for aspect in ASPECTS},
         "title": review.title,
@@ -262,7 +263,10 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "integer"},
             "url": {"type": "string", "format": "uri"},
             "supplier": {"type": "string", "description": "The supplier's slug"},
-            "author": {"type": "string", "description": "The author's public handle"},
+            "author": {
+                "type": ["string", "null"],
+                "description": "The author's public handle; null for a former member's review",
+            },
             "rating": _rating,
             "aspects": {
                 "type": "object",

@@ -48,9 +48,10 @@ class PendingSignIn:
     end_session_endpoint: str | None
     iss_required: bool
     started_at: float
-    intent: str = "sign_in"  # or "link"
+    intent: str = "sign_in"  # or "link", "verify_email", SESSION_CHECK
     provider_id: str | None = None
     next_path: str | None = None  # where to land afterwards (a local path only)
+    authorization_endpoint: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,6 +75,10 @@ class VerifiedSignIn:
     end_session_endpoint: str | None
     intent: str
     claims: dict[str, Any] = field(default_factory=dict)
+    # Kept for sign-out: the provider's logout wants the ID token as id_token_hint, and
+    # the sign-out check asks the authorisation endpoint whether a session remains.
+    id_token: str | None = None
+    authorization_endpoint: str | None = None
 
 
 def begin(
@@ -115,8 +120,55 @@ def begin(
         intent=intent,
         provider_id=provider_id,
         next_path=safe_next_path(next_path),
+        authorization_endpoint=metadata.authorization_endpoint,
     )
     return url, pending
+
+
+SESSION_CHECK = "session_check"
+
+
+def begin_session_check(
+    *, issuer: str, client_id: str, authorization_endpoint: str, redirect_uri: str, now: dt.datetime
+) -> tuple[str, PendingSignIn]:
+    """After the provider's logout page sent the person back: ask it, without showing
+    anything (``prompt=none``), whether they are still signed in there. Its logout page
+    may offer "No, stay signed in" and send them back all the same, so coming back
+    proves nothing; only ``login_required`` to this question does (provider_signed_out).
+    PKCE and a nonce as for a sign-in: some providers refuse a request without them."""
+    oauth = OAuth2Session(
+        client_id, scope="openid", redirect_uri=redirect_uri, code_challenge_method="S256"
+    )
+    state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
+    url, _ = oauth.create_authorization_url(
+        authorization_endpoint, state=state, nonce=nonce, code_verifier=verifier, prompt="none"
+    )
+    pending = PendingSignIn(
+        state=state,
+        nonce=nonce,
+        code_verifier=verifier,
+        issuer=issuer,
+        client_id=client_id,
+        redirect_uri=redirect_uri,
+        token_endpoint="",
+        jwks_uri="",
+        userinfo_endpoint=None,
+        end_session_endpoint=None,
+        iss_required=False,
+        started_at=now.timestamp(),
+        intent=SESSION_CHECK,
+        authorization_endpoint=authorization_endpoint,
+    )
+    return url, pending
+
+
+def provider_signed_out(pending: PendingSignIn, params: Mapping[str, str]) -> bool:
+    """Whether the answer to a session check says nobody is signed in at the provider:
+    ``login_required`` from the issuer asked. A code, ``consent_required`` or anything
+    else means a session is still there (the code is never redeemed)."""
+    if "iss" in params and params["iss"] != pending.issuer:
+        return False
+    return params.get("error") == "login_required"
 
 
 def safe_next_path(candidate: str | None) -> str | None:
@@ -196,6 +248,8 @@ def complete(
         end_session_endpoint=pending.end_session_endpoint,
         intent=pending.intent,
         claims=claims,
+        id_token=raw_id_token,
+        authorization_endpoint=pending.authorization_endpoint,
     )
 
 

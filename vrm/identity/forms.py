@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField
+from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -32,4 +32,3 @@ class HandleForm(FlaskForm):
         description="3 to 30 characters: a–z, digits, - or _. Others see it on your reviews.",
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"},
     )
-    keep_email = BooleanField("Keep my email address for notifications (optional)")

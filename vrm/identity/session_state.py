@@ -7,6 +7,7 @@ nothing and is refused.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import session
@@ -33,11 +34,9 @@ def pop_pending(state: str) -> PendingSignIn | None:
 
 def remember_newcomer(verified: VerifiedSignIn, next_path: str | None = None) -> None:
     """Hold an identity that has no member yet, until the person chooses a handle."""
-    email = verified.claims.get("email") if verified.claims.get("email_verified") else None
     session["oidc_newcomer"] = {
         "issuer": verified.issuer,
         "subject": verified.subject,
-        "email": email,
         "suggested_handle": _suggest(verified),
         "provider": _provider_marker(verified),
         "next_path": next_path,
@@ -54,7 +53,8 @@ def forget_newcomer() -> None:
 
 
 def remember_provider_session(verified: VerifiedSignIn) -> None:
-    """What RP-initiated logout needs later: the provider's logout URL and our client id."""
+    """What RP-initiated logout needs later: the provider's logout URL, our client id,
+    the ID token (its id_token_hint) and where to ask whether the logout took."""
     session["oidc_provider"] = _provider_marker(verified)
 
 
@@ -63,11 +63,31 @@ def provider_session() -> dict[str, Any] | None:
     return dict(value) if value else None
 
 
+def remember_logout(state: str, provider: dict[str, Any]) -> None:
+    """The logout sent to the provider, until it sends the person back with STATE."""
+    session["oidc_logout"] = {
+        "state": state,
+        "issuer": provider.get("issuer"),
+        "client_id": provider.get("client_id"),
+        "authorization_endpoint": provider.get("authorization_endpoint"),
+    }
+
+
+def pop_logout(state: str) -> dict[str, Any] | None:
+    """The logout this browser sent with STATE, once; None for any other state."""
+    value = session.pop("oidc_logout", None)
+    if not value or not state or not secrets.compare_digest(str(value.get("state")), state):
+        return None
+    return dict(value)
+
+
 def _provider_marker(verified: VerifiedSignIn) -> dict[str, Any]:
     return {
         "issuer": verified.issuer,
         "client_id": verified.client_id,
         "end_session_endpoint": verified.end_session_endpoint,
+        "authorization_endpoint": verified.authorization_endpoint,
+        "id_token": verified.id_token,
     }
 
 

@@ -3,6 +3,7 @@ flow.py, providers.py and members.service."""
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlencode
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -128,6 +129,8 @@ def callback() -> Response:
             "This sign-in answer was not expected here: it may have been used already, "
             "have expired, or have been started in another browser."
         )
+    if pending.intent == flow.SESSION_CHECK:
+        return _report_sign_out(flow.provider_signed_out(pending, params))
     settings = get_settings()
     session = get_session()
     credentials = providers.credentials_for_return(
@@ -197,7 +200,6 @@ def welcome() -> Response | tuple[str, int]:
                 handle=form.handle.data or "",
                 issuer=newcomer["issuer"],
                 subject=newcomer["subject"],
-                email=newcomer.get("email") if form.keep_email.data else None,
             )
             session.commit()
         except members.HandleError as error:
@@ -214,13 +216,23 @@ def welcome() -> Response | tuple[str, int]:
                 provider_id=None,
                 end_session_endpoint=newcomer["provider"]["end_session_endpoint"],
                 intent="sign_in",
+                id_token=newcomer["provider"].get("id_token"),
+                authorization_endpoint=newcomer["provider"].get("authorization_endpoint"),
             )
             _start_member_session(member, verified)
             flash(f"Welcome to Parley, {member.handle}.", "success")
             return redirect(newcomer.get("next_path") or url_for("main.index"))
     if form.is_submitted():
         status = 400
-    return render_template("identity/welcome.html", form=form, email=newcomer.get("email")), status
+    return render_template("identity/welcome.html", form=form), status
+
+
+SIGNED_OUT_EVERYWHERE = "You are signed out of Parley and of your provider."
+SIGNED_OUT_HERE_ONLY = (
+    "You are signed out of Parley. Your provider did not confirm that it signed you out "
+    "too, so you may still be signed in there: sign out at your provider if others use "
+    "this device."
+)
 
 
 @bp.post("/sign-out")
@@ -237,19 +249,42 @@ def sign_out() -> Response:
 
     cookie.clear()
     if provider and provider.get("end_session_endpoint"):
-        query = urlencode(
-            {
-                "client_id": provider["client_id"],
-                "post_logout_redirect_uri": _post_logout_uri(),
-            }
-        )
+        # RP-initiated logout: the ID token says whose session to end; the state comes
+        # back only to the browser that asked, and is checked in signed_out.
+        state = secrets.token_urlsafe(32)
+        session_state.remember_logout(state, provider)
+        parameters = {
+            "client_id": provider["client_id"],
+            "post_logout_redirect_uri": _post_logout_uri(),
+            "state": state,
+        }
+        if provider.get("id_token"):
+            parameters["id_token_hint"] = provider["id_token"]
         separator = "&" if "?" in provider["end_session_endpoint"] else "?"
-        return redirect(f"{provider['end_session_endpoint']}{separator}{query}", code=303)
-    flash("You are signed out.", "info")
+        target = f"{provider['end_session_endpoint']}{separator}{urlencode(parameters)}"
+        return redirect(target, code=303)
+    flash("You are signed out of Parley. (Your provider offers no sign-out to Parley.)", "info")
     return redirect(url_for("main.index"), code=303)
 
 
 @bp.get("/signed-out")
 def signed_out() -> Response:
-    flash("You are signed out of Parley and of your provider.", "info")
+    """The provider sent the browser back from its logout page. That it came back, even
+    with our state, does not say the person chose to sign out there: ask the provider."""
+    logout = session_state.pop_logout(request.args.get("state", ""))
+    if logout is None or not logout.get("authorization_endpoint"):
+        return _report_sign_out(False)
+    url, check = flow.begin_session_check(
+        issuer=logout["issuer"],
+        client_id=logout["client_id"],
+        authorization_endpoint=logout["authorization_endpoint"],
+        redirect_uri=_redirect_uri(),
+        now=now(),
+    )
+    session_state.remember_pending(check)
+    return redirect(url, code=303)
+
+
+def _report_sign_out(provider_confirmed: bool) -> Response:
+    flash(SIGNED_OUT_EVERYWHERE if provider_confirmed else SIGNED_OUT_HERE_ONLY, "info")
     return redirect(url_for("main.index"))

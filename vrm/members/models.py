@@ -8,20 +8,22 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrm.db import Base, created_at, intpk
+from vrm.db import NEVER_REUSED_IDS, Base, created_at, intpk
 
 ROLES = ("member", "moderator")
 
 
 class Member(UserMixin, Base):
     __tablename__ = "member"
-    __table_args__ = (sa.CheckConstraint(f"role IN {ROLES!r}", name="role_known"),)
+    __table_args__ = (
+        sa.CheckConstraint(f"role IN {ROLES!r}", name="role_known"),
+        NEVER_REUSED_IDS,
+    )
 
     id: Mapped[intpk]
     handle: Mapped[str] = mapped_column(sa.String(30), unique=True)
     role: Mapped[str] = mapped_column(sa.String(16), default="member")
-    # Only stored when the member opts in, for notifications; never shown publicly.
-    email: Mapped[str | None] = mapped_column(sa.String(254))
+    # No email: Parley sends none, so it keeps none (identities come from providers).
     created_at: Mapped[created_at]
     # Part of every session cookie; signing out counts it up, so a copy of a cookie
     # taken before (the session lives in the signed cookie) no longer signs anyone in.
@@ -46,7 +48,10 @@ class Identity(Base):
     """An (issuer, subject) pair: the only thing Parley needs to recognise a person."""
 
     __tablename__ = "identity"
-    __table_args__ = (sa.UniqueConstraint("issuer", "subject", name="uq_identity_issuer_subject"),)
+    __table_args__ = (
+        sa.UniqueConstraint("issuer", "subject", name="uq_identity_issuer_subject"),
+        NEVER_REUSED_IDS,
+    )
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(

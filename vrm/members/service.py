@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import re
 import unicodedata
@@ -91,17 +92,32 @@ def handle_taken(session: Session, handle: str) -> bool:
     and notifications named them, and must not come to name someone else."""
     if session.scalar(select(func.count()).where(Member.handle == handle)):
         return True
-    return session.get(RetiredHandle, handle_digest(handle)) is not None
+    digests = (handle_digest(handle), legacy_handle_digest(handle))
+    return bool(session.scalar(select(func.count()).where(RetiredHandle.digest.in_(digests))))
 
 
-def handle_digest(handle: str) -> str:
+def handle_digest(handle: str, key: str | None = None) -> str:
+    """An HMAC of the handle under a server secret kept outside the database: a copy of
+    the database alone cannot be turned back into the handles of those who left by
+    trying likely names (a plain hash could)."""
+    secret = key if key is not None else retired_handle_key()
+    return hmac.new(secret.encode(), handle.encode(), hashlib.sha256).hexdigest()
+
+
+def legacy_handle_digest(handle: str) -> str:
+    """The unkeyed digest of handles retired before the HMAC (still refused)."""
     return hashlib.sha256(handle.encode()).hexdigest()
 
 
-def create_member(
-    session: Session, *, handle: str, issuer: str, subject: str, email: str | None = None
-) -> Member:
-    """Create a member with their first identity. Email only if they opted in."""
+def retired_handle_key() -> str:
+    from vrm.settings_access import get_settings
+
+    settings = get_settings()
+    return settings.retired_handle_key or settings.secret_key
+
+
+def create_member(session: Session, *, handle: str, issuer: str, subject: str) -> Member:
+    """Create a member with their first identity: a handle and (issuer, subject), no more."""
     handle = normalise_handle(handle)
     if handle_taken(session, handle):
         raise HandleError("That handle is taken. Choose another.")
@@ -109,7 +125,7 @@ def create_member(
         select(Identity).where(Identity.issuer == issuer, Identity.subject == subject)
     ):
         raise Conflict("That identity already belongs to a member. Sign in with it instead.")
-    member = Member(handle=handle, email=email or None)
+    member = Member(handle=handle)
     member.identities.append(Identity(issuer=issuer, subject=subject, last_used_at=now()))
     session.add(member)
     session.flush()
@@ -152,11 +168,6 @@ def unlink_identity(session: Session, member: Member, identity_id: int) -> None:
     log.info("member %s unlinked an identity at %s", member.id, identity.issuer)
 
 
-def set_email(session: Session, member: Member, email: str | None) -> None:
-    member.email = email or None
-    session.flush()
-
-
 def export_member(session: Session, member: Member) -> dict[str, Any]:
     """Everything Parley holds about the member, as one JSON-ready document."""
     document: dict[str, Any] = {
@@ -165,7 +176,6 @@ def export_member(session: Session, member: Member) -> dict[str, Any]:
         "member": {
             "handle": member.handle,
             "role": member.role,
-            "email": member.email,
             "joined_at": member.created_at.isoformat(),
         },
         "identities": [
@@ -193,11 +203,17 @@ def export_member(session: Session, member: Member) -> dict[str, Any]:
     return document
 
 
-def erase_member(session: Session, member: Member) -> None:
-    """Erase the member and, through the handlers, what each feature holds of theirs."""
-    signals.member_erasing.send(member, session=session)
+def erase_member(session: Session, member: Member, *, keep_reviews: bool = False) -> None:
+    """Erase the member and, through the handlers, what each feature holds of theirs.
+
+    With KEEP_REVIEWS their live reviews stay, with their ratings and their thread, as
+    "a former member's": no column links them to the member or to each other. Everything
+    else goes either way (see ERASURE_CHOICES). After the commit, the caller runs
+    members.erasure.scrub_storage so that no copy survives in the files either."""
+    signals.member_erasing.send(member, session=session, keep_reviews=keep_reviews)
+    signals.member_erasing_last.send(member, session=session, keep_reviews=keep_reviews)
     member_id = member.id
     session.add(RetiredHandle(digest=handle_digest(member.handle)))
     session.delete(member)
     session.flush()
-    log.info("member %s erased their account", member_id)
+    log.info("member %s erased their account (reviews kept: %s)", member_id, keep_reviews)

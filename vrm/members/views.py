@@ -10,6 +10,7 @@ from vrm.db import get_session
 from vrm.extensions import WRITE_LIMIT, limiter
 from vrm.identity.forms import EmptyForm, IdentifierForm, ProviderForm
 from vrm.members import service
+from vrm.members.erasure import ERASURE_CHOICES, scrub_storage
 from vrm.members.forms import EraseForm
 from vrm.settings_access import get_settings
 
@@ -27,6 +28,7 @@ def account() -> str:
         identifier_form=IdentifierForm(intent="link"),
         button_form=EmptyForm(),
         erase_form=EraseForm(),
+        erasure_choices=ERASURE_CHOICES,
     )
 
 
@@ -41,18 +43,6 @@ def unlink_identity(identity_id: int) -> Response:
     service.unlink_identity(session, current_user, identity_id)
     session.commit()
     flash("That identity is no longer linked.", "success")
-    return redirect(url_for("members.account"), code=303)
-
-
-@bp.post("/account/email/forget")
-@login_required
-@limiter.limit(WRITE_LIMIT)
-def forget_email() -> Response:
-    if EmptyForm().validate_on_submit():
-        session = get_session()
-        service.set_email(session, current_user, None)
-        session.commit()
-        flash("Parley no longer holds your email address.", "success")
     return redirect(url_for("members.account"), code=303)
 
 
@@ -89,13 +79,22 @@ def erase_account() -> Response | tuple[str, int]:
             identifier_form=IdentifierForm(intent="link"),
             button_form=EmptyForm(),
             erase_form=form,
+            erasure_choices=ERASURE_CHOICES,
         ), 400
     session = get_session()
-    service.erase_member(session, current_user._get_current_object())
+    keep_reviews = form.choice.data == "keep_reviews"
+    service.erase_member(session, current_user._get_current_object(), keep_reviews=keep_reviews)
     session.commit()
     logout_user()
+    from flask import current_app
     from flask import session as cookie
 
     cookie.clear()
-    flash("Your account and everything Parley held about you have been erased.", "success")
+    scrub_storage(current_app)
+    flash(
+        "Your account has been erased. Your reviews stay as a former member's."
+        if keep_reviews
+        else "Your account and everything Parley held about you have been erased.",
+        "success",
+    )
     return redirect(url_for("main.index"), code=303)

@@ -163,11 +163,16 @@ def export_notifications(member: Member, *, session: Session, **_: Any) -> tuple
     )
 
 
-def forget_erased_members_reviews(member: Member, *, session: Session, **_: Any) -> None:
+def forget_erased_members_reviews(
+    member: Member, *, session: Session, keep_reviews: bool = False, **_: Any
+) -> None:
     """Others' notifications about the member's reviews (new review, the reviewer's reply)
-    quote their titles; they go before the reviews do, every one, withdrawn ones too."""
-    review_ids = list(session.scalars(select(Review.id).where(Review.author_id == member.id)))
-    forget_reviews(session, review_ids)
+    quote their titles; they go before the reviews do, every one, withdrawn ones too
+    (only those, when the member leaves their live reviews as a former member's)."""
+    query = select(Review.id).where(Review.author_id == member.id)
+    if keep_reviews:
+        query = query.where(Review.status != "live")
+    forget_reviews(session, list(session.scalars(query)))
 
 
 def connect() -> None:

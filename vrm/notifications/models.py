@@ -5,11 +5,12 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vrm.db import Base, created_at, intpk
+from vrm.db import NEVER_REUSED_IDS, Base, created_at, intpk
 
 
 class Notification(Base):
     __tablename__ = "notification"
+    __table_args__ = (NEVER_REUSED_IDS,)
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(

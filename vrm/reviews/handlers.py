@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.members.models import Member
 from vrm.reviews import service
-from vrm.reviews.models import ASPECTS, HelpfulVote, Review, ReviewRevision
+from vrm.reviews.models import ASPECTS, HelpfulVote, Review, ReviewFlag, ReviewRevision
 
 
-def withdraw_reviews_of_erased_member(member: Member, *, session: Session, **_: Any) -> None:
-    """Withdraw through the service first, so reputation and search see withdrawals; the
-    rows themselves go with the member (ON DELETE CASCADE)."""
-    live = session.scalars(
-        select(Review).where(Review.author_id == member.id, Review.status == "live")
-    )
-    for review in list(live):
-        service.withdraw_review(session, actor=member, review=review)
-    # Their helpful marks vanish with them; keep the counts on others' reviews true.
+def withdraw_reviews_of_erased_member(
+    member: Member, *, session: Session, keep_reviews: bool = False, **_: Any
+) -> None:
+    """Unless they are kept, withdraw the member's live reviews through the service, so
+    reputation and search see the withdrawals. Their reports (flags) on others' reviews
+    and their helpful marks go either way, with the counts on those reviews kept true."""
+    if not keep_reviews:
+        live = session.scalars(
+            select(Review).where(Review.author_id == member.id, Review.status == "live")
+        )
+        for review in list(live):
+            service.withdraw_review(session, actor=member, review=review)
     voted = select(HelpfulVote.review_id).where(HelpfulVote.member_id == member.id)
     session.execute(
         update(Review)
@@ -29,6 +32,26 @@ def withdraw_reviews_of_erased_member(member: Member, *, session: Session, **_: 
         .values(helpful_count=Review.helpful_count - 1)
         .execution_options(synchronize_session=False)
     )
+    session.execute(delete(HelpfulVote).where(HelpfulVote.member_id == member.id))
+    session.execute(delete(ReviewFlag).where(ReviewFlag.flagged_by_id == member.id))
+
+
+def delete_or_unlink_reviews(
+    member: Member, *, session: Session, keep_reviews: bool = False, **_: Any
+) -> None:
+    """Delete the member's reviews (revisions, thread and verdicts go by ON DELETE
+    CASCADE), or, when kept, empty the author column of the live ones: ratings, text
+    and thread stay as a former member's. Reviews they had withdrawn go either way."""
+    mine = Review.author_id == member.id
+    gone = (mine & (Review.status != "live")) if keep_reviews else mine
+    session.execute(delete(Review).where(gone).execution_options(synchronize_session=False))
+    session.execute(
+        update(Review)
+        .where(mine)
+        .values(author_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
 
 
 def _revision_document(revision: ReviewRevision) -> dict[str, Any]:
@@ -77,4 +100,5 @@ def connect() -> None:
     """Connect this feature's handlers to the domain signals (idempotent: blinker keeps
     one connection per receiver)."""
     signals.member_erasing.connect(withdraw_reviews_of_erased_member, weak=False)
+    signals.member_erasing_last.connect(delete_or_unlink_reviews, weak=False)
     signals.member_exporting.connect(export_reviews, weak=False)

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from vrm.db import Base, created_at, intpk
+from vrm.db import NEVER_REUSED_IDS, Base, created_at, intpk
 from vrm.members.models import Member
 from vrm.suppliers.models import Supplier
 
@@ -65,14 +65,17 @@ class Review(Base):
             sa.Index(f"ix_review_supplier_by_{name}", *columns)
             for name, columns in LISTING_INDEXES.items()
         ),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[intpk]
     supplier_id: Mapped[int] = mapped_column(sa.ForeignKey("supplier.id"), index=True)
     # Set when a moderator merged the review's first supplier into this one.
     merged_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("supplier.id"))
-    author_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("member.id", ondelete="CASCADE"), index=True
+    # None once the author erased their account but chose to leave their reviews, as
+    # "a former member": nothing links the review to them, or to their other reviews.
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("member.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[str] = mapped_column(sa.String(16), default="live")
     visibility: Mapped[str] = mapped_column(sa.String(16), default="public")
@@ -97,7 +100,7 @@ class Review(Base):
     withdrawn_at: Mapped[dt.datetime | None]
 
     supplier: Mapped[Supplier] = relationship(foreign_keys=[supplier_id])
-    author: Mapped[Member] = relationship()
+    author: Mapped[Member | None] = relationship()
     revisions: WriteOnlyMapped[ReviewRevision] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="ReviewRevision.number"
     )
@@ -148,6 +151,7 @@ class ReviewMessage(Base):
     """
 
     __tablename__ = "review_message"
+    __table_args__ = (NEVER_REUSED_IDS,)
 
     id: Mapped[intpk]
     review_id: Mapped[int] = mapped_column(
@@ -173,6 +177,7 @@ class ChangeClaim(Base):
         sa.CheckConstraint(
             "verdict IS NULL OR verdict IN ('confirmed', 'denied')", name="verdict_known"
         ),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[intpk]
@@ -205,6 +210,7 @@ class ReviewFlag(Base):
     """A report that a review breaks the rules. Stored for moderation; the review stays."""
 
     __tablename__ = "review_flag"
+    __table_args__ = (NEVER_REUSED_IDS,)
 
     id: Mapped[intpk]
     review_id: Mapped[int] = mapped_column(

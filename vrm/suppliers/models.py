@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrm.db import Base, created_at, intpk
+from vrm.db import NEVER_REUSED_IDS, Base, created_at, intpk
 from vrm.members.models import Member
 
 
@@ -108,6 +108,7 @@ class RepresentativeClaim(Base):
             "status IN ('pending', 'verified', 'rejected', 'revoked')", name="status_known"
         ),
         sa.CheckConstraint("method IN ('domain', 'email', 'moderator')", name="method_known"),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[intpk]

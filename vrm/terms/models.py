@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vrm.db import Base, created_at, intpk
+from vrm.db import NEVER_REUSED_IDS, Base, created_at, intpk
 from vrm.members.models import Member
 from vrm.suppliers.models import Supplier
 
@@ -137,6 +137,7 @@ class Proffer(Base):
     __table_args__ = (
         sa.CheckConstraint(f"status IN {PROFFER_STATUSES!r}", name="status_known"),
         sa.UniqueConstraint("supplier_id", "terms_version_id"),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[intpk]
@@ -169,7 +170,7 @@ class Agreement(Base):
     """A supplier accepted a member's exact terms version; the signed receipt proves it."""
 
     __tablename__ = "terms_agreement"
-    __table_args__ = (sa.UniqueConstraint("supplier_id", "terms_version_id"),)
+    __table_args__ = (sa.UniqueConstraint("supplier_id", "terms_version_id"), NEVER_REUSED_IDS)
 
     id: Mapped[intpk]
     member_id: Mapped[int] = mapped_column(
@@ -205,7 +206,7 @@ class StandingAcceptance(Base):
     """A supplier accepts one library clause version from every member."""
 
     __tablename__ = "terms_standing"
-    __table_args__ = (sa.UniqueConstraint("supplier_id", "clause_version_id"),)
+    __table_args__ = (sa.UniqueConstraint("supplier_id", "clause_version_id"), NEVER_REUSED_IDS)
 
     id: Mapped[intpk]
     supplier_id: Mapped[int] = mapped_column(
@@ -228,6 +229,7 @@ class TermsReport(Base):
     and the supplier's one public answer."""
 
     __tablename__ = "terms_report"
+    __table_args__ = (NEVER_REUSED_IDS,)
 
     id: Mapped[intpk]
     agreement_id: Mapped[int] = mapped_column(

@@ -1,0 +1,69 @@
+"""What each erasure choice keeps, and making sure the files keep nothing more.
+
+The database rows go in the erasure's transaction (members.service.erase_member and the
+features' handlers). Deleted rows can survive in files, though: in SQLite's write-ahead
+log until a checkpoint, in free pages unless overwritten (``secure_delete``, set on every
+connection in vrm/db.py), and in the search index's segments. scrub_storage, run after the
+commit, checkpoints and truncates the log and rewrites the index.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask
+
+from vrm.db import get_db
+from vrm.search.erasure import purge_erased
+from vrm.search.location import index_dir
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ErasureChoice:
+    value: str
+    label: str
+    keeps: str
+    removes: str
+
+
+REMOVED_EITHER_WAY = (
+    "your handle (kept only as a keyed digest, so nobody else can take it), every linked "
+    "identity, your terms and every version of them, your agreements and receipts, your "
+    "reports about suppliers, your helpful marks, your reports (flags) on reviews, your "
+    "watches and notifications, your representative claims, and the log of what you did"
+)
+
+ERASURE_CHOICES = (
+    ErasureChoice(
+        "everything",
+        "Erase everything",
+        "Nothing about you. Answers a supplier wrote under your reviews go with them.",
+        f"Your reviews, every earlier version and their threads; {REMOVED_EITHER_WAY}.",
+    ),
+    ErasureChoice(
+        "keep_reviews",
+        "Erase my account, keep my reviews as “a former member”",
+        "The text, ratings and earlier versions of your live reviews, their threads (your "
+        "replies shown as a former member's) and the supplier's answers. Nothing links "
+        "them to you or to each other.",
+        f"Reviews you had withdrawn; {REMOVED_EITHER_WAY}.",
+    ),
+)
+
+
+def scrub_storage(app: Flask) -> None:
+    """After an erasure committed: leave no copy of what it deleted in any file."""
+    engine = get_db(app).engine
+    if engine.dialect.name == "sqlite":
+        # Outside any transaction (the driver's own connection, autocommit): TRUNCATE
+        # copies every page into the database file, then empties the log to zero bytes.
+        with engine.raw_connection() as raw:
+            busy, _, _ = raw.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA wal_checkpoint(TRUNCATE)"
+            ).fetchone()
+        if busy:
+            log.error("erasure: the SQLite log is in use; erased rows stay in it until it is")
+    purge_erased(get_db(app).session_factory, index_dir(app))
