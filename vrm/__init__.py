@@ -123,6 +123,7 @@ def _bound_url_integers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from vrm.api import openapi  # noqa: F401 - importing it registers every API route
     from vrm.api.blueprint import bp as api_bp
+    from vrm.feeds.views import bp as feeds_bp
     from vrm.identity.views import bp as identity_bp
     from vrm.main.views import bp as main_bp
     from vrm.members.views import bp as members_bp
@@ -149,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
         terms_bp,
         reputation_bp,
         search_bp,
+        feeds_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
