@@ -13,13 +13,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.search.conftest import commit, search_dir  # noqa: F401 - fixtures
 from tests.search.factories import make_review, make_supplier
 from vrm.reviews.service import withdraw_review
 
 
 @pytest.fixture
-def indexed(db_session: Session, commit: Callable[[], None], search_dir: Path) -> dict:  # noqa: F811
+def indexed(db_session: Session, commit: Callable[[], None], search_dir: Path) -> dict:
     power = make_supplier(db_session, "Northern Power", description="Electricity *supplier*")
     water = make_supplier(db_session, "Southern Water", sector="water")
     meter = make_review(db_session, power, title="Meter billing", body="The meter was read twice.")
@@ -66,7 +65,7 @@ def test_empty_search_feed_is_everything_new_and_withdrawn_reviews_leave(
     client: FlaskClient,
     db_session: Session,
     indexed: dict,
-    commit: Callable[[], None],  # noqa: F811
+    commit: Callable[[], None],
 ) -> None:
     assert len(feed_of(client, "/search/feed.atom").entries) == 2
     meter = indexed["meter"]
