@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from tests.reputation.conftest import Clock
 from tests.reputation.test_pages import reviewed
-from tests.web.test_page_cost import statements
+from tests.reviews.factories import make_member, make_review
+from tests.support.cost import statement_counts
 from vrm.compare.charts import comparison_chart
 
 
@@ -99,29 +100,14 @@ def test_reachable_from_league_search_and_supplier_pages(
 def test_cost_does_not_grow_with_reviews(
     app: Flask, client: FlaskClient, db_session: Session
 ) -> None:
-    app.config["PARLEY_PAGE_CACHE"] = False
-    try:
-        a = reviewed(db_session, [5, 4], slug="cost-a")
-        b = reviewed(db_session, [3], slug="cost-b")
-        paths = ["/compare?s=cost-a&s=cost-b", "/compare.csv?s=cost-a&s=cost-b"]
-
-        def cost() -> list[int]:
-            found = []
-            for path in paths:
-                with statements(app) as seen:
-                    assert client.get(path).status_code == 200
-                found.append(len(seen))
-            return found
-
-        before = cost()
-        from tests.reviews.factories import make_member, make_review
-
-        for supplier in (a, b):
-            for _ in range(15):
-                make_review(db_session, make_member(db_session), supplier)
-        assert cost() == before
-    finally:
-        app.config["PARLEY_PAGE_CACHE"] = True
+    a = reviewed(db_session, [5, 4], slug="cost-a")
+    b = reviewed(db_session, [3], slug="cost-b")
+    paths = ["/compare?s=cost-a&s=cost-b", "/compare.csv?s=cost-a&s=cost-b"]
+    before = statement_counts(app, client, paths)
+    for supplier in (a, b):
+        for _ in range(15):
+            make_review(db_session, make_member(db_session), supplier)
+    assert statement_counts(app, client, paths) == before
 
 
 def test_chart_lines_break_at_empty_months() -> None:

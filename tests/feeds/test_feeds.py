@@ -17,7 +17,7 @@ from tests.reviews.factories import (
     make_review,
     make_supplier,
 )
-from tests.web.test_page_cost import statements
+from tests.support.cost import statement_counts
 from vrm.reviews.models import ChangeClaim
 from vrm.reviews.moderation import hide_review
 from vrm.reviews.service import withdraw_review
@@ -169,36 +169,23 @@ def test_conditional_get(client: FlaskClient, db_session: Session) -> None:
 def test_a_feed_costs_the_same_however_long_the_history(
     app: Flask, client: FlaskClient, db_session: Session
 ) -> None:
-    app.config["PARLEY_PAGE_CACHE"] = False
-    try:
-        supplier = make_supplier(db_session, "long", sector="water", name="Long")
-        rep = make_member(db_session, "longrep")
-        make_representative(db_session, rep, supplier)
-        author = make_member(db_session, "longauthor")
-        paths = ["/s/long/feed.atom", "/sectors/water/feed.atom", "/members/longauthor/feed.atom"]
+    supplier = make_supplier(db_session, "long", sector="water", name="Long")
+    rep = make_member(db_session, "longrep")
+    make_representative(db_session, rep, supplier)
+    author = make_member(db_session, "longauthor")
+    paths = ["/s/long/feed.atom", "/sectors/water/feed.atom", "/members/longauthor/feed.atom"]
 
-        def add(how_many: int) -> None:
-            for _ in range(how_many):
-                review = make_review(db_session, make_member(db_session), supplier)
-                answer_review(db_session, representative=rep, review=review, body="Thanks.")
-            other = make_supplier(db_session)
-            make_review(db_session, author, other)
+    def add(how_many: int) -> None:
+        for _ in range(how_many):
+            review = make_review(db_session, make_member(db_session), supplier)
+            answer_review(db_session, representative=rep, review=review, body="Thanks.")
+        make_review(db_session, author, make_supplier(db_session))
 
-        def costs() -> list[int]:
-            found = []
-            for path in paths:
-                with statements(app) as seen:
-                    assert client.get(path).status_code == 200
-                found.append(len(seen))
-            return found
-
-        add(3)
-        before = costs()
-        add(40)
-        assert costs() == before
-        assert len(parsed(client, paths[0]).entries) == 30  # a page, never the history
-    finally:
-        app.config["PARLEY_PAGE_CACHE"] = True
+    add(3)
+    before = statement_counts(app, client, paths)
+    add(40)
+    assert statement_counts(app, client, paths) == before
+    assert len(parsed(client, paths[0]).entries) == 30  # a page, never the history
 
 
 def test_tag_uris_drop_the_port() -> None:
