@@ -28,12 +28,21 @@ def upgrade() -> None:
             batch_op.add_column(
                 sa.Column(name, sa.Integer(), nullable=False, server_default=sa.text("0"))
             )
+    month = sa.table("reputation_month", sa.column("supplier_id"), sa.column("month"),
+                     *(sa.column(name) for name in LEVELS))  # fmt: skip
+    entry = sa.table("reputation_entry", sa.column("supplier_id"), sa.column("month"),
+                     sa.column("rating"))  # fmt: skip
     for level, name in enumerate(LEVELS, start=1):
-        op.execute(
-            f"UPDATE reputation_month SET {name} = (SELECT count(*) FROM reputation_entry e"
-            " WHERE e.supplier_id = reputation_month.supplier_id"
-            f" AND e.month = reputation_month.month AND e.rating = {level})"
+        count = (
+            sa.select(sa.func.count())
+            .where(
+                entry.c.supplier_id == month.c.supplier_id,
+                entry.c.month == month.c.month,
+                entry.c.rating == level,
+            )
+            .scalar_subquery()
         )
+        op.execute(sa.update(month).values({name: count}))
 
 
 def downgrade() -> None:
