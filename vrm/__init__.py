@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from vrm.main.views import bp as main_bp
     from vrm.members.views import bp as members_bp
     from vrm.notifications.views import bp as notifications_bp
+    from vrm.opendata.views import bp as opendata_bp
     from vrm.representatives.views import bp as representatives_bp
     from vrm.reputation.views import bp as reputation_bp
     from vrm.reviews.moderation_views import bp as review_moderation_bp
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
         search_bp,
         feeds_bp,
         compare_bp,
+        opendata_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
