@@ -38,7 +38,7 @@ def test_two_suppliers_side_by_side(
 
 @pytest.mark.parametrize(
     "query",
-    ["", "?s=good-power", "?s=good-power&s=good-power",
+    ["?s=", "?s=good-power", "?s=good-power&s=good-power",
      "?s=a&s=b&s=c&s=d&s=e", "?s=&s="],
 )  # fmt: skip
 def test_too_few_or_too_many_is_a_clear_400(
@@ -51,6 +51,12 @@ def test_too_few_or_too_many_is_a_clear_400(
     assert "Choose" in html and 'name="s"' in html  # says why, offers the form
     data = client.get(f"/compare.json{query}")
     assert data.status_code == 400 and data.mimetype == "application/problem+json"
+
+
+def test_the_bare_address_offers_the_chooser(client: FlaskClient, db_session: Session) -> None:
+    answer = client.get("/compare")
+    assert answer.status_code == 200 and 'name="s"' in answer.get_data(as_text=True)
+    assert client.get("/compare.json").status_code == 400
 
 
 def test_unknown_supplier_is_404_and_names_are_accepted(

@@ -19,6 +19,8 @@ bp = Blueprint("compare", __name__)
 @public_page
 def compare() -> tuple[str, int]:
     wanted = request.args.getlist("s")
+    if not wanted:  # the bare address: the chooser, not an error
+        return render_template("compare/compare.html", error=None, wanted=[]), 200
     try:
         comparison = service.compare(get_session(), wanted)
     except DomainError as error:
