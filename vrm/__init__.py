@@ -123,6 +123,7 @@ def _bound_url_integers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from vrm.api import openapi  # noqa: F401 - importing it registers every API route
     from vrm.api.blueprint import bp as api_bp
+    from vrm.badges.views import bp as badges_bp
     from vrm.compare.views import bp as compare_bp
     from vrm.feeds.views import bp as feeds_bp
     from vrm.identity.views import bp as identity_bp
@@ -155,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
         feeds_bp,
         compare_bp,
         opendata_bp,
+        badges_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
