@@ -125,11 +125,15 @@ def _bound_url_integers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from vrm.api import openapi  # noqa: F401 - importing it registers every API route
     from vrm.api.blueprint import bp as api_bp
+    from vrm.badges.views import bp as badges_bp
+    from vrm.compare.views import bp as compare_bp
+    from vrm.feeds.views import bp as feeds_bp
     from vrm.identity.views import bp as identity_bp
     from vrm.main.views import bp as main_bp
     from vrm.members.views import bp as members_bp
     from vrm.moderation.views import bp as review_moderation_bp
     from vrm.notifications.views import bp as notifications_bp
+    from vrm.opendata.views import bp as opendata_bp
     from vrm.representatives.views import bp as representatives_bp
     from vrm.reputation.views import bp as reputation_bp
     from vrm.reviews.thread_views import bp as thread_bp
@@ -153,6 +157,10 @@ def _register_blueprints(app: Flask) -> None:
         terms_bp,
         reputation_bp,
         search_bp,
+        feeds_bp,
+        compare_bp,
+        opendata_bp,
+        badges_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -26,7 +26,7 @@ def test_csv_and_json_hold_the_same_rows_best_first(
     table = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
     assert [row["name"] for row in table] == ["Steady Water", "'=HYPERLINK(1)", "Lonely Energy"]
     assert table[0]["slug"] == steady.slug and table[0]["reviews"] == "20"
-    assert table[2]["ranked"] == "False" and table[2]["score"] == ""
+    assert table[2]["ranked"] == "false" and table[2]["score"] == ""
 
     document = client.get("/open-data/reputation.json").get_json()
     assert "CC BY 4.0" in document["licence"]

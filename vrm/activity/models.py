@@ -12,6 +12,10 @@ class ActivityEvent(Base):
     """Something that happened, never updated or deleted except by erasure of its actor."""
 
     __tablename__ = "activity_event"
+    # A supplier's feed walks its newest events in order and stops after a page.
+    __table_args__ = (
+        sa.Index("ix_activity_event_supplier_created", "supplier_id", "created_at", "id"),
+    )
 
     id: Mapped[intpk]
     kind: Mapped[str] = mapped_column(sa.String(40), index=True)

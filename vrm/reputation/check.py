@@ -29,6 +29,7 @@ from vrm.reputation.models import (
     ResponseBucket,
 )
 from vrm.reputation.recompute import (
+    MONTH_COLUMNS,
     contributions_by_supplier,
     expected_buckets,
     expected_counts,
@@ -89,7 +90,7 @@ def _compare_sectors(
 class _Stored:
     stats: dict[int, ReputationStats]
     sums: dict[int, dict[str, DecayedCounts]]
-    months: dict[int, dict[Any, tuple[int, int]]]
+    months: dict[int, dict[Any, tuple[int, ...]]]
     entries: dict[int, dict[int, dict[str, object]]]
     buckets: dict[int, dict[int, int]]
     sectors: dict[tuple[str, str], list[int]]
@@ -111,7 +112,7 @@ class _Stored:
         for sums in session.scalars(select(ReputationSums)):
             stored.sums[sums.supplier_id][sums.dimension] = sums_state(sums)
         for month in session.scalars(select(ReputationMonth)):
-            counts = (month.review_count, month.rating_sum)
+            counts = tuple(getattr(month, name) for name in MONTH_COLUMNS)
             stored.months[month.supplier_id][month.month] = counts
         columns = [c for c in ReputationEntry.__table__.columns if c.name != "review_id"]
         for row in session.execute(select(ReputationEntry.review_id, *columns)):
@@ -146,7 +147,8 @@ def _compare_supplier(
     want_months = expected_months(parts)
     have_months = stored.months.get(supplier_id, {})
     for month in sorted(set(want_months) | set(have_months)):
-        have_m, want_m = have_months.get(month, (0, 0)), want_months.get(month, (0, 0))
+        nothing = (0,) * len(MONTH_COLUMNS)
+        have_m, want_m = have_months.get(month, nothing), want_months.get(month, nothing)
         if have_m != want_m:
             yield Drift(supplier_id, f"month {month}", have_m, want_m)
     have_buckets, want_buckets = stored.buckets.get(supplier_id, {}), expected_buckets(parts)

@@ -4,7 +4,8 @@
   sufficient statistics of scoring.DecayedCounts (an epoch in days, five sums, five counts).
 * ``ReputationStats``: per supplier, the counts behind responsiveness, promises kept and
   terms kept.
-* ``ReputationMonth``: per supplier and month, review volume and rating sum (trend chart).
+* ``ReputationMonth``: per supplier and month, review volume, rating sum (trend chart) and
+  the count at each star level (score at each month's end, open data).
 * ``ReputationEntry``: per counted review, what it currently contributes. Handlers compare
   a review's present state with its entry, so every update is exact and idempotent, and a
   removal subtracts precisely what was added. It also holds response times, whose median
@@ -76,6 +77,13 @@ class ReputationMonth(Base):
     month: Mapped[dt.date] = mapped_column(primary_key=True)  # the first day of the month
     review_count: Mapped[int] = mapped_column(default=0)
     rating_sum: Mapped[int] = mapped_column(default=0)
+    # Reviews at each star level that month: the open data's score at each month's end
+    # is worked out from these, never from the reviews themselves.
+    n1: Mapped[int] = mapped_column(default=0, server_default="0")
+    n2: Mapped[int] = mapped_column(default=0, server_default="0")
+    n3: Mapped[int] = mapped_column(default=0, server_default="0")
+    n4: Mapped[int] = mapped_column(default=0, server_default="0")
+    n5: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ReputationEntry(Base):

@@ -6,16 +6,15 @@ handle. The same filters as the league tables (kind, sector, area) narrow it.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from vrm.clock import now
+from vrm.opendata.formats import LICENCE, csv_text
+from vrm.opendata.formats import rounded as _rounded
 from vrm.reputation.league import LeagueFilters, scored_suppliers
 
-LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), attribution: Parley"
 COLUMNS = (
     "slug",
     "name",
@@ -62,19 +61,4 @@ def as_json(session: Session, filters: LeagueFilters) -> dict[str, Any]:
 
 
 def as_csv(session: Session, filters: LeagueFilters) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows(session, filters):
-        writer.writerow({**row, "name": _safe_cell(row["name"])})
-    return out.getvalue()
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
-
-
-def _safe_cell(text: str) -> str:
-    # A name starting with = + - @ would run as a formula when the file is opened in a
-    # spreadsheet (CSV injection); a leading apostrophe keeps it text.
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_text(COLUMNS, rows(session, filters))

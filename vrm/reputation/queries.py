@@ -217,6 +217,14 @@ def parameters_document(params: Parameters) -> Mapping[str, Any]:
     }
 
 
+def overall_score(session: Session, supplier: Supplier) -> Score:
+    """One supplier's overall score alone (the badge): two indexed reads."""
+    row = session.get(ReputationSums, (supplier.id, "overall"))
+    rates = sector_base_rates(session, [supplier.sector]).get((supplier.sector, "overall"))
+    today = day_number(clock_now().timestamp())
+    return score_of(row, rates or UNIFORM, current_parameters(), today)
+
+
 def sort_score(session: Session, supplier_id: int) -> float | None:
     """The league-table key of one supplier (its band's lower end), or None below the
     minimum count. Search sorts by it."""

@@ -189,14 +189,19 @@ def expected_counts(parts: Parts) -> dict[str, int]:
     }
 
 
-def expected_months(parts: Parts) -> dict[Any, tuple[int, int]]:
-    """Per month: (review count, sum of overall ratings)."""
-    months: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+MONTH_COLUMNS = ("review_count", "rating_sum", "n1", "n2", "n3", "n4", "n5")
+
+
+def expected_months(parts: Parts) -> dict[Any, tuple[int, ...]]:
+    """Per month: (review count, sum of overall ratings, count at each level 1..5)."""
+    months: dict[Any, list[int]] = defaultdict(lambda: [0] * len(MONTH_COLUMNS))
     for _, part in parts:
         tally = months[part.month]
         tally[0] += 1
         tally[1] += part.ratings[0] or 0
-    return {month: (count, total) for month, (count, total) in months.items()}
+        if part.ratings[0]:
+            tally[1 + part.ratings[0]] += 1
+    return {month: tuple(tally) for month, tally in months.items()}
 
 
 def expected_buckets(parts: Parts) -> dict[int, int]:
@@ -224,8 +229,8 @@ def _write_supplier(session: Session, parts: Parts, params: Parameters, supplier
     for name, value in expected_counts(parts).items():
         setattr(stats, name, value)
     months = [
-        {"supplier_id": supplier_id, "month": m, "review_count": c, "rating_sum": s}
-        for m, (c, s) in expected_months(parts).items()
+        {"supplier_id": supplier_id, "month": m, **dict(zip(MONTH_COLUMNS, tally, strict=True))}
+        for m, tally in expected_months(parts).items()
     ]
     session.execute(insert(_table(ReputationMonth)), months)
     buckets = [

@@ -274,7 +274,11 @@ def _add_counts(session: Session, stats: ReputationStats, part: Contribution, si
         session,
         ReputationMonth,
         {"supplier_id": part.supplier_id, "month": part.month},
-        {"review_count": sign, "rating_sum": sign * (part.ratings[0] or 0)},
+        {
+            "review_count": sign,
+            "rating_sum": sign * (part.ratings[0] or 0),
+            **({f"n{part.ratings[0]}": sign} if part.ratings[0] else {}),
+        },
     )
 
 

@@ -59,7 +59,12 @@ def hit_view(hit: Hit) -> dict[str, Any]:
         "title_html": segments_html(hit.title_segments),
         "snippets": [segments_text(s) for s in hit.snippets],
         "snippets_html": [segments_html(s) for s in hit.snippets],
-        "supplier": {"id": hit.supplier_id, "name": hit.supplier_name, "url": supplier_url},
+        "supplier": {
+            "id": hit.supplier_id,
+            "slug": hit.supplier_slug,
+            "name": hit.supplier_name,
+            "url": supplier_url,
+        },
         "kind": hit.kind,
         "kind_label": facet_label("kind", hit.kind),
         "sector": hit.sector,

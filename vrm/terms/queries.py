@@ -4,11 +4,13 @@ Public functions other features call:
 - ``supplier_terms_context(session, supplier, viewer) -> dict`` (_supplier_terms.html)
 - ``terms_kept_counts(session, supplier_id) -> (kept, broken)`` (reputation)
 - ``current_version(session, member) -> TermsVersion | None`` (profile partial)
+- ``proffer_counts(session, supplier_ids) -> {id: counts}`` (compare, open data)
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
@@ -330,3 +332,28 @@ def clause_register(session: Session, clause: Clause) -> dict[str, Any]:
         for code, total in sorted(totals.items(), key=lambda kv: sector_name(kv[0]))
     ]
     return {"suppliers": list(suppliers.values()), "sectors": sectors}
+
+
+def proffer_counts(
+    session: Session, supplier_ids: Sequence[int] | None = None
+) -> dict[int, dict[str, int]]:
+    """Per supplier: how many members' terms it accepted, declined or has yet to answer,
+    and how many clauses it accepts for everyone (standing). Two grouped queries however
+    many suppliers (compare, open data); counts only, never who."""
+    empty = {"accepted": 0, "declined": 0, "pending": 0, "standing": 0}
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict(empty))
+    proffers = select(Proffer.supplier_id, Proffer.status, func.count()).where(
+        Proffer.status.in_(DECIDED)
+    )
+    standing = select(StandingAcceptance.supplier_id, func.count())
+    if supplier_ids is not None:
+        proffers = proffers.where(Proffer.supplier_id.in_(list(supplier_ids)))
+        standing = standing.where(StandingAcceptance.supplier_id.in_(list(supplier_ids)))
+    for supplier_id, status, n in session.execute(
+        proffers.group_by(Proffer.supplier_id, Proffer.status)
+    ):
+        counts[supplier_id][status] = int(n)
+    for supplier_id, n in session.execute(standing.group_by(StandingAcceptance.supplier_id)):
+        counts[supplier_id]["standing"] = int(n)
+    wanted = list(counts) if supplier_ids is None else supplier_ids
+    return {supplier_id: counts[supplier_id] for supplier_id in wanted}

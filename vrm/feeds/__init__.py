@@ -1,0 +1,1 @@
+"""Atom feeds: a supplier's activity, new reviews by sector, area or member, any search."""

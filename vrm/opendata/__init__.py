@@ -1,0 +1,1 @@
+"""Open data: every dataset Parley publishes, described as a Frictionless Data Package."""
