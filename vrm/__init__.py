@@ -17,6 +17,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         instance_path=str(settings.instance_path),
     )
     _configure(app, settings)
+    _trust_proxies(app, settings)
     _init_database(app, settings)
     _init_extensions(app, settings)
     _bound_url_integers(app)
@@ -42,6 +43,18 @@ def _configure(app: Flask, settings: Settings) -> None:
         PREFERRED_URL_SCHEME="https" if settings.secure_cookies else "http",
     )
     app.config.update(settings.extra)
+
+
+def _trust_proxies(app: Flask, settings: Settings) -> None:
+    """Behind PARLEY_PROXY_HOPS proxies, take the client's address, scheme and host from
+    the headers those proxies add, so rate limits count each visitor and links are right."""
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
 
 
 def _init_database(app: Flask, settings: Settings) -> None:

@@ -55,6 +55,9 @@ class Settings:
     cache_url: str | None = None  # Redis for the page cache; None: each process its own
     # How many worker processes the server says it runs (see declared_workers).
     workers: int = 1
+    # How many reverse proxies stand before Parley and append X-Forwarded-* headers;
+    # only those are believed (werkzeug's ProxyFix), so clients cannot forge them.
+    proxy_hops: int = 0
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -74,6 +77,7 @@ class Settings:
             "search_dir": Path(env["PARLEY_SEARCH_DIR"]) if env.get("PARLEY_SEARCH_DIR") else None,
             "cache_url": env.get("PARLEY_CACHE_URL") or None,
             "workers": declared_workers(env, sys.argv),
+            "proxy_hops": _count(env, "PARLEY_PROXY_HOPS"),
         }
         values.update(overrides)
         if "secret_key" not in values:
@@ -99,6 +103,13 @@ def declared_workers(env: Mapping[str, str], argv: Sequence[str]) -> int:
                 return int(value)
     concurrency = env.get("WEB_CONCURRENCY", "")
     return int(concurrency) if concurrency.isdigit() else 1
+
+
+def _count(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name, "").strip() or "0"
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 10:
+        raise SettingsError(f"{name} must be a whole number from 0 to 10, not {raw!r}")
+    return int(raw)
 
 
 def _flag(value: str | None) -> bool:
