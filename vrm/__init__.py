@@ -97,6 +97,13 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     def _template_helpers() -> dict[str, object]:
         return {"has_endpoint": lambda name: name in app.view_functions}
 
+    from vrm.main import structured_data
+
+    app.add_template_filter(structured_data.json_ld, "json_ld")
+    app.add_template_filter(structured_data.summary, "summary")
+    app.add_template_global(structured_data.organization, "schema_organization")
+    app.add_template_global(structured_data.review, "schema_review")
+
     @app.template_filter("days_as_duration")
     def _days_as_duration(days: float | None) -> str:
         # One wording for delays everywhere (the answers panel and the reputation block).
