@@ -17,6 +17,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         instance_path=str(settings.instance_path),
     )
     _configure(app, settings)
+    _trust_proxies(app, settings)
     _init_database(app, settings)
     _init_extensions(app, settings)
     _bound_url_integers(app)
@@ -44,6 +45,18 @@ def _configure(app: Flask, settings: Settings) -> None:
         SEARCH_DRAIN_INTERVAL=settings.search_drain_interval,
     )
     app.config.update(settings.extra)
+
+
+def _trust_proxies(app: Flask, settings: Settings) -> None:
+    """Behind PARLEY_PROXY_HOPS proxies, take the client's address, scheme and host from
+    the headers those proxies add, so rate limits count each visitor and links are right."""
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
 
 
 def _init_database(app: Flask, settings: Settings) -> None:
@@ -85,6 +98,13 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
     @app.context_processor
     def _template_helpers() -> dict[str, object]:
         return {"has_endpoint": lambda name: name in app.view_functions}
+
+    from vrm.main import structured_data
+
+    app.add_template_filter(structured_data.json_ld, "json_ld")
+    app.add_template_filter(structured_data.summary, "summary")
+    app.add_template_global(structured_data.organization, "schema_organization")
+    app.add_template_global(structured_data.review, "schema_review")
 
     @app.template_filter("days_as_duration")
     def _days_as_duration(days: float | None) -> str:

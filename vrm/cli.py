@@ -20,9 +20,25 @@ def db_group() -> None:
 @db_group.command("upgrade")
 @click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
-    """Migrate the database to REVISION (the newest by default)."""
+    """Migrate the database to REVISION (the newest by default), then add the standard
+    clause library's missing clauses, so a fresh install is complete (idempotent)."""
+    click.echo(f"Migrating the database to {revision}...")
     command.upgrade(alembic_config(get_settings().database_url), revision)
     click.echo(f"Database migrated to {revision}.")
+    if revision == "heads":
+        _seed_standard_data()
+
+
+def _seed_standard_data() -> None:
+    # Data, not schema: the ORM's rules (versions, activity) apply, which a migration
+    # frozen in time could not follow. Only at the newest schema, which the models match.
+    from vrm.db import get_session
+    from vrm.terms.seed import seed_library
+
+    session = get_session()
+    added = seed_library(session)
+    session.commit()
+    click.echo(f"Clause library ready ({added} clauses added).")
 
 
 @db_group.command("downgrade")

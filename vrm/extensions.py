@@ -69,6 +69,10 @@ def init_rate_limits(app: Flask, storage_uri: str, enabled: bool, workers: int =
         for limit_value, options in getattr(view, "_parley_rate_limits", ()):
             wrapped = app_limiter.limit(limit_value, **options)(wrapped)
         app.view_functions[endpoint] = wrapped
+    # Whole blueprints that read much for little: each visitor's searches and API reads.
+    for name, limit_value in READ_LIMITS.items():
+        if name in app.blueprints:
+            app_limiter.limit(limit_value)(app.blueprints[name])
     app.extensions["vrm.limiter"] = app_limiter
     return app_limiter
 
@@ -85,3 +89,6 @@ def member_or_address() -> str:
 # Write limits: shared here so every feature throttles sign-in and writes the same way.
 SIGN_IN_LIMIT = "20 per minute;100 per hour"
 WRITE_LIMIT = "30 per minute;300 per hour"
+# Read limits per client address, by blueprint: a search reads posting lists for every
+# match, an API page up to 100 rows. A person typing (suggestions) stays well inside.
+READ_LIMITS = {"search": "120 per minute;2000 per hour", "api": "120 per minute;3000 per hour"}

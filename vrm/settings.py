@@ -62,6 +62,9 @@ class Settings:
     # Keys the digests of erased members' handles (see members.service.handle_digest);
     # None: the secret key. Kept apart so that rotating the secret key frees no handle.
     retired_handle_key: str | None = None
+    # How many reverse proxies stand before Parley and append X-Forwarded-* headers;
+    # only those are believed (werkzeug's ProxyFix), so clients cannot forge them.
+    proxy_hops: int = 0
     testing: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -85,6 +88,7 @@ class Settings:
                 "PARLEY_SEARCH_DRAIN_INTERVAL", env.get("PARLEY_SEARCH_DRAIN_INTERVAL") or "5"
             ),
             "workers": declared_workers(env, sys.argv),
+            "proxy_hops": _count(env, "PARLEY_PROXY_HOPS"),
         }
         values.update(overrides)
         if "secret_key" not in values:
@@ -130,6 +134,13 @@ def _seconds(name: str, value: str) -> float:
     if not 0.1 <= seconds <= 3600:
         raise SettingsError(f"{name} must be a number of seconds from 0.1 to 3600")
     return seconds
+
+
+def _count(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name, "").strip() or "0"
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 10:
+        raise SettingsError(f"{name} must be a whole number from 0 to 10, not {raw!r}")
+    return int(raw)
 
 
 def _flag(value: str | None) -> bool:

@@ -45,3 +45,17 @@ def test_set_role(app, db_session) -> None:
     assert unknown.exit_code == 1 and "no member with the handle" in unknown.output
     bad = runner.invoke(args=["suppliers", "set-role", "erin", "admin"])
     assert bad.exit_code == 2
+
+
+def test_import_with_rejected_rows_exits_1_after_importing_the_rest(
+    app, db_session, tmp_path
+) -> None:
+    header = REGISTER.read_text().splitlines()[0]
+    width = header.count(",") + 1
+    good = "ZZZ,Good Test Council,Good Test,E99000001,2001-01-01,,,England,North East,"
+    rows = [good + "DIS,District" + "," * (width - 11), ",No Code Council" + "," * (width - 2)]
+    path = tmp_path / "some_bad.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    answer = app.test_cli_runner().invoke(args=["suppliers", "import", str(path)])
+    assert answer.exit_code == 1, answer.output
+    assert "1 created" in answer.output and "1 rows rejected" in answer.output

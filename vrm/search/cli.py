@@ -34,23 +34,36 @@ def reindex() -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(
         f"Indexed {report.documents} documents in {report.seconds:.1f}s into {base / report.name};"
-        f" replayed {report.replayed} changes made meanwhile."
+        f" applied {report.replayed} changes made meanwhile."
     )
+    if report.pending:
+        click.echo(f"{report.pending} changes still waiting: run `flask --app app search sync`.")
+        raise SystemExit(1)
 
 
 @search_group.command("sync")
 def sync() -> None:
-    """Apply waiting changes (the outbox) to the index; safe to run from cron."""
+    """Apply waiting changes (the outbox) to the index; safe to run from cron.
+
+    Exits 1 when changes are left waiting (the index was busy or is missing)."""
     database = get_db()
-    report = outbox.drain(
-        database.session_factory,
-        index_dir(current_app),
-        timeout=30.0,
-        read_factory=database.read_session_factory,
-    )
+    with database.read_session_factory() as session:
+        waiting = outbox.pending_count(session)
+    click.echo(f"{waiting} changes waiting.")
+    with click.progressbar(length=waiting, label="Applying", show_pos=True) as bar:
+        report = outbox.drain(
+            database.session_factory,
+            index_dir(current_app),
+            timeout=30.0,
+            rounds=rebuild.ALL_ROUNDS,
+            read_factory=database.read_session_factory,
+            progress=bar.update,
+        )
     if report.unavailable:
         raise click.ClickException(f"No usable search index. Run `{index.REINDEX_COMMAND}`.")
     message = f"Applied {report.applied} changes; {report.pending} waiting."
     if report.locked:
         message += " The index was busy; run again shortly."
     click.echo(message)
+    if report.pending:
+        raise SystemExit(1)

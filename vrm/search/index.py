@@ -57,6 +57,11 @@ def live_path(base: Path) -> Path:
     return base / name
 
 
+def exists(base: Path) -> bool:
+    """Whether an index was ever made here (a damaged one counts)."""
+    return (base / POINTER).exists()
+
+
 def open_index(base: Path) -> index.Index:
     path = live_path(base)
     opened = result_or_error(lambda: open_dir(path))

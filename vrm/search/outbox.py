@@ -17,13 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, exists, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from vrm.reviews.models import Review
 from vrm.search import index, sources
 from vrm.search.documents import doc_key
 from vrm.search.models import SearchOutbox
+from vrm.suppliers.models import Supplier
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +69,19 @@ def drain(
     timeout: float = index.WRITE_TIMEOUT,
     rounds: int = 20,
     read_factory: Callable[[], Session] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> DrainReport:
     """Apply waiting outbox rows to the live index; never raises a lock error.
 
     Documents are read with READ_FACTORY's sessions when given (read-only ones: on
     SQLite they never take the write lock, so posts do not wait while a drain reads);
-    only forgetting the applied rows writes, in a transaction of its own.
+    only forgetting the applied rows writes, in a transaction of its own. PROGRESS, when
+    given, hears how many rows each batch applied.
     """
     read_factory = read_factory or session_factory
     try:
+        if not index.exists(base):
+            _create_on_first_use(session_factory, base)
         ix = index.open_index(base)
     except index.SearchUnavailable as exc:
         # Once per process and directory: a seed or import commits many times over.
@@ -115,9 +121,11 @@ def drain(
             # A rebuild is reading the database, or has just swapped in a new index:
             # keep the rows so they are replayed into the index that is live.
             return DrainReport(applied + len(ids), len(ids))
-        if not _forget(session_factory, ids):
+        if not forget(session_factory, ids):
             return DrainReport(applied + len(ids), len(ids))
         applied += len(ids)
+        if progress is not None:
+            progress(len(ids))
     return DrainReport(applied, _pending(read_factory))
 
 
@@ -127,7 +135,35 @@ def has_pending(read_factory: Callable[[], Session]) -> bool:
         return session.scalar(select(SearchOutbox.id).limit(1)) is not None
 
 
-def _forget(session_factory: Callable[[], Session], ids: list[int]) -> bool:
+def _create_on_first_use(session_factory: Callable[[], Session], base: Path) -> None:
+    """A new install has no index yet: start an empty one, which the drain then fills.
+
+    Only while every document is still waiting in the outbox (as on a new database,
+    where nothing was ever drained), so the index this makes is complete. An index lost
+    later stays missing, and search says to run `flask search reindex`."""
+    if rebuild_running(base):
+        return
+    with session_factory() as session:
+        if not everything_waiting(session):
+            return
+    name, _ = index.create_fresh(base)
+    index.swap(base, name)
+    log.info("created an empty search index in %s on first use", base)
+
+
+def everything_waiting(session: Session) -> bool:
+    """Whether every supplier and review has a row in the outbox (true with none)."""
+
+    def unlisted(model: type[Supplier] | type[Review], doc_type: str) -> bool:
+        listed = exists().where(
+            and_(SearchOutbox.doc_type == doc_type, SearchOutbox.doc_id == model.id)
+        )
+        return session.scalar(select(model.id).where(~listed).limit(1)) is not None
+
+    return not unlisted(Supplier, "supplier") and not unlisted(Review, "review")
+
+
+def forget(session_factory: Callable[[], Session], ids: list[int]) -> bool:
     """Delete applied rows; if the database is too busy, they are replayed later."""
     try:
         with session_factory() as session:
@@ -167,4 +203,9 @@ def _documents(
 
 def _pending(session_factory: Callable[[], Session]) -> int:
     with session_factory() as session:
-        return int(session.scalar(select(func.count()).select_from(SearchOutbox)) or 0)
+        return pending_count(session)
+
+
+def pending_count(session: Session) -> int:
+    """How many outbox rows wait to be applied."""
+    return int(session.scalar(select(func.count()).select_from(SearchOutbox)) or 0)

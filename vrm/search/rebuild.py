@@ -3,7 +3,8 @@
 Searches keep using the old index until the pointer file is replaced (atomically). While
 the rebuild runs, drains still update the old index but keep their outbox rows; after
 the swap those rows are replayed into the new index, so nothing committed meanwhile is
-lost.
+lost. Rows already waiting when the rebuild began are covered by it (it reads the
+database after them), so they are forgotten, not replayed.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vrm.search import index, outbox, sources
+from vrm.search.models import SearchOutbox
 
 
 class RebuildRunning(Exception):
@@ -29,6 +32,9 @@ class RebuildReport:
     documents: int
     seconds: float
     replayed: int
+    """Changes committed while the rebuild ran, applied to the new index after it."""
+    pending: int = 0
+    """Changes still waiting (another writer held the index): `flask search sync`."""
 
 
 def expected_documents(read_factory: Callable[[], Session]) -> int:
@@ -65,6 +71,7 @@ def rebuild(
     marker.write_text(f"{os.getpid()} {time.time()}\n")
     started = time.monotonic()
     try:
+        covered = _waiting_ids(session_factory)
         name, ix = index.create_fresh(base)
         with read_factory() as session:
             procs = index.bulk_procs(sources.count_documents(session))
@@ -73,5 +80,19 @@ def rebuild(
         index.swap(base, name)
     finally:
         marker.unlink(missing_ok=True)
-    report = outbox.drain(session_factory, base, timeout=30.0, read_factory=read_factory)
-    return RebuildReport(name, count, time.monotonic() - started, report.applied)
+    outbox.forget(session_factory, covered)
+    report = outbox.drain(
+        session_factory, base, timeout=30.0, rounds=ALL_ROUNDS, read_factory=read_factory
+    )
+    seconds = time.monotonic() - started
+    return RebuildReport(name, count, seconds, report.applied, report.pending)
+
+
+ALL_ROUNDS = 1_000_000
+"""Drain until nothing waits (each round is one batch, ended early when none are left)."""
+
+
+def _waiting_ids(session_factory: Callable[[], Session]) -> list[int]:
+    # Committed before the rebuild reads anything, so every later read sees their changes.
+    with session_factory() as session:
+        return list(session.scalars(select(SearchOutbox.id)))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from vrm.search import index, searching, sources
+from vrm.search import index, outbox, searching, sources
 from vrm.search.index import SearchUnavailable
 from vrm.search.searching import SearchRequest, SearchResults
 
@@ -32,12 +32,23 @@ def _unavailable(base: Path, exc: SearchUnavailable) -> SearchUnavailable:
     return exc
 
 
+def _first_use(base: Path) -> bool:
+    """On a new install the first search makes the (empty) index; see outbox.drain."""
+    if index.exists(base):
+        return False
+    from vrm.db import get_db
+
+    return not outbox.drain(get_db().session_factory, base).unavailable
+
+
 def run_search(session: Session, base: Path, request: SearchRequest) -> SearchResults:
     """Search the index; raises SearchUnavailable when it is missing or damaged."""
     try:
         results = searching.search(base, request)
     except SearchUnavailable as exc:
-        raise _unavailable(base, exc) from exc
+        if not _first_use(base):
+            raise _unavailable(base, exc) from exc
+        results = searching.search(base, request)
     _warned.discard(str(base))
     visible = sources.visible_keys(session, [(h.doc_type, h.doc_id) for h in results.hits])
     hits = [h for h in results.hits if (h.doc_type, h.doc_id) in visible]
@@ -50,5 +61,7 @@ def suggest_names(base: Path, prefix: str) -> list[str]:
     try:
         return searching.suggest(base, prefix[:100])
     except SearchUnavailable as exc:
+        if _first_use(base):
+            return searching.suggest(base, prefix[:100])
         _unavailable(base, exc)
         return []

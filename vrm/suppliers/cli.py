@@ -19,7 +19,9 @@ def suppliers_group() -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def import_command(path: str) -> None:
-    """Load the UK local authorities register from PATH (run it again: nothing doubles)."""
+    """Load the UK local authorities register from PATH (run it again: nothing doubles).
+
+    Exits 1 when any row was rejected (the others are imported)."""
     from vrm.db import get_session
     from vrm.suppliers.importer import import_register
     from vrm.suppliers.register import RegisterUnreadable, read_register
@@ -35,6 +37,9 @@ def import_command(path: str) -> None:
     session.commit()
     for line in report.lines():
         click.echo(line)
+    if report.rejected:
+        # The good rows are in; a script or cron job must still see that some were not.
+        sys.exit(1)
 
 
 @suppliers_group.command("set-role")
