@@ -6,6 +6,9 @@
 #                             and the provider's node_modules
 #   scripts/setup.sh runtime  requirements.txt and the provider's node_modules
 #   scripts/setup.sh tools    requirements-dev.txt only (no Node: enough for linting)
+#   scripts/setup.sh bench    requirements-dev.txt and wrk (Debian's package), for
+#                             bench/pages.py (without wrk it falls back to a Python
+#                             load generator, whose figures are lower)
 #
 # Idempotent and cheap when nothing changed: pip runs only when the hash of the
 # requirements files differs from the stamp kept in .venv/, and `npm ci` only
@@ -142,11 +145,17 @@ ensure_node_modules() {
   echo "$wanted" >"$stamp"
 }
 
+ensure_wrk() {
+  command -v wrk >/dev/null 2>&1 && return
+  apt_install wrk || warn "wrk is not installed (as root: apt-get install wrk); bench/pages.py will use its Python load generator"
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-dev}" in
   runtime) ensure_python_runtime && ensure_node_modules ;;
   dev) ensure_python_dev && ensure_node_modules ;;
   tools) ensure_python_dev ;;
-  *) die "usage: scripts/setup.sh [dev|runtime|tools]" ;;
+  bench) ensure_python_dev && ensure_wrk ;;
+  *) die "usage: scripts/setup.sh [dev|runtime|tools|bench]" ;;
   esac
 fi
