@@ -217,6 +217,7 @@ def _connect_signal_handlers(app: Flask) -> None:
     """Feature handlers are connected here, once, not at import time."""
     from vrm.activity import handlers as activity
     from vrm.caching import versions
+    from vrm.moderation import handlers as moderation
     from vrm.notifications import handlers as notifications
     from vrm.representatives import handlers as representatives
     from vrm.reputation import handlers as reputation
@@ -237,6 +238,7 @@ def _connect_signal_handlers(app: Flask) -> None:
         notifications,
         terms,
         watch,
+        moderation,
     )
     for feature in (*features, activity):
         feature.connect()

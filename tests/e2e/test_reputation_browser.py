@@ -230,7 +230,7 @@ def test_methodology_shows_formulas_and_parameters(
         "w = 2^(−a / H)",
         "p_i = (r_i + C·a_i) / (C + r_1 + … + r_5)",
         "S = 1·p_1 + 2·p_2 + 3·p_3 + 4·p_4 + 5·p_5",
-        "(kept + 1) / (kept + broken + 2)",
+        "kept / (kept + broken)",
     ):
         expect(main.locator("code", has_text=formula)).to_have_count(1)
 

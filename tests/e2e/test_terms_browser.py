@@ -218,7 +218,7 @@ def report_kept(page: Page, live: LiveServer) -> None:
     expect(page.get_by_role("status")).to_contain_text("Your report is public")
     report = page.locator("article.review", has_text=ACCOUNT)
     expect(report).to_contain_text("Kept")
-    expect(report).to_contain_text("parley:no-stalking")
+    expect(report).to_contain_text("No stalking")  # the clause's title, not its id
 
 
 def test_terms_proffered_accepted_receipted_and_reported(
@@ -262,7 +262,7 @@ def test_terms_proffered_accepted_receipted_and_reported(
     main = visitor.locator("main")
     row = main.get_by_role("row", name=re.compile(r"^No stalking"))
     expect(row.get_by_role("cell")).to_have_text(["1", "1", "0", "0"])  # asked, accepted…
-    expect(main).to_contain_text("Reports under agreements: 1 kept, 0 broken.")
+    expect(main).to_contain_text("No stalking: 100% kept (1 of 1 report says kept)")
     expect(main.locator("article.review", has_text=ACCOUNT)).to_contain_text("Kept")
     expect(main).not_to_contain_text(member)
     expect(main).not_to_contain_text(representative)

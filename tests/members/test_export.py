@@ -18,6 +18,7 @@ from vrm.db import Base
 from vrm.members.models import Member
 from vrm.members.service import export_member
 from vrm.models import import_all_models
+from vrm.moderation.models import ModerationDecision
 from vrm.notifications.models import Notification
 from vrm.reviews.models import ChangeClaim, HelpfulVote, ReviewFlag, ReviewMessage
 from vrm.suppliers.models import ClaimEvent, RepresentativeClaim, Supplier
@@ -55,6 +56,7 @@ COVERED = {
     ("terms_agreement", "accepted_by_id"): "terms_decisions",
     ("terms_standing", "declared_by_id"): "terms_decisions",
     ("terms_report", "answered_by_id"): "terms_decisions",
+    ("moderation_decision", "moderator_id"): "moderation_decisions",
 }
 
 
@@ -140,6 +142,13 @@ def _one_of_each(session: Session) -> tuple[Member, Member, dict[str, int]]:
             Notification(member_id=dave.id, kind="test", text="Hello", link="/"),
             Watch(member_id=dave.id, supplier_id=bt.id, target=f"supplier:{bt.id}"),
             ActivityEvent(kind="review.posted", actor_id=dave.id, review_id=daves_review.id),
+            ModerationDecision(
+                review_id=carols_review.id,
+                action="dismissed",
+                rule="within-the-rules",
+                moderator_id=dave.id,
+                reports=1,
+            ),
         ]
     )
 
@@ -260,6 +269,8 @@ def test_the_export_holds_one_of_each_authored_row(db_session: Session) -> None:
     assert [a["supplier"] for a in decisions["agreements_accepted"]] == [flag["on_behalf_of"]]
     assert decisions["standing_acceptances"][0]["clause"] == "test:no-calls"
     assert decisions["report_answers"][0]["answer"] == "A new agent; it is fixed."
+    [moderated] = document["moderation_decisions"]
+    assert (moderated["review_id"], moderated["action"]) == (ids["carols_review"], "dismissed")
 
     # Serialisable as the download is, and nothing in it names the other party.
     text = json.dumps(document, ensure_ascii=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.suppliers.conftest import REGISTER
@@ -10,6 +11,13 @@ from vrm.members.models import Member
 from vrm.notifications.models import Notification
 from vrm.representatives.queries import public_log, supplier_panel_context
 from vrm.suppliers.models import RepresentativeClaim, Supplier
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    """Handles are checked against retired ones under the instance's key (app settings)."""
+    with app.app_context():
+        yield
 
 
 def by_name(db_session, name: str) -> Supplier:

@@ -199,6 +199,6 @@ def test_pages_show_clause_titles_and_one_kept_formula(client, library, story) -
     terms_page = client.get(f"/s/{story['shop'].slug}/terms").get_data(as_text=True)
     assert titles["parley:retention-limit"] in terms_page
     assert "50% (1 of 2 reports say kept" in terms_page
-    assert "0% kept" in terms_page and "(0 of 1 report say kept)" in terms_page
+    assert "0% kept" in terms_page and "(0 of 1 report says kept)" in terms_page
     supplier_page = client.get(f"/s/{story['shop'].slug}").get_data(as_text=True)
     assert "50%" in supplier_page and "1 of 2 reports say kept" in supplier_page

@@ -81,7 +81,7 @@ def drain(
     read_factory = read_factory or session_factory
     try:
         if not index.exists(base):
-            _create_on_first_use(session_factory, base)
+            _create_on_first_use(read_factory, base)
         ix = index.open_index(base)
     except index.SearchUnavailable as exc:
         # Once per process and directory: a seed or import commits many times over.
@@ -135,7 +135,7 @@ def has_pending(read_factory: Callable[[], Session]) -> bool:
         return session.scalar(select(SearchOutbox.id).limit(1)) is not None
 
 
-def _create_on_first_use(session_factory: Callable[[], Session], base: Path) -> None:
+def _create_on_first_use(read_factory: Callable[[], Session], base: Path) -> None:
     """A new install has no index yet: start an empty one, which the drain then fills.
 
     Only while every document is still waiting in the outbox (as on a new database,
@@ -143,7 +143,7 @@ def _create_on_first_use(session_factory: Callable[[], Session], base: Path) -> 
     later stays missing, and search says to run `flask search reindex`."""
     if rebuild_running(base):
         return
-    with session_factory() as session:
+    with read_factory() as session:
         if not everything_waiting(session):
             return
     name, _ = index.create_fresh(base)

@@ -71,7 +71,7 @@ def rebuild(
     marker.write_text(f"{os.getpid()} {time.time()}\n")
     started = time.monotonic()
     try:
-        covered = _waiting_ids(session_factory)
+        covered = _waiting_ids(read_factory)
         name, ix = index.create_fresh(base)
         with read_factory() as session:
             procs = index.bulk_procs(sources.count_documents(session))
@@ -92,7 +92,7 @@ ALL_ROUNDS = 1_000_000
 """Drain until nothing waits (each round is one batch, ended early when none are left)."""
 
 
-def _waiting_ids(session_factory: Callable[[], Session]) -> list[int]:
+def _waiting_ids(read_factory: Callable[[], Session]) -> list[int]:
     # Committed before the rebuild reads anything, so every later read sees their changes.
-    with session_factory() as session:
+    with read_factory() as session:
         return list(session.scalars(select(SearchOutbox.id)))

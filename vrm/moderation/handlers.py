@@ -1,0 +1,41 @@
+"""Signal handlers of this feature, connected once by the factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vrm import signals
+from vrm.members.models import Member
+from vrm.moderation.models import ModerationDecision
+
+
+def export_decisions(member: Member, *, session: Session, **_: Any) -> tuple[str, list[Any]]:
+    """The decisions this member took as a moderator: they are records of the member's
+    own acts, so they travel with the export (erasure leaves them, unnamed, for audit)."""
+    decisions = session.scalars(
+        select(ModerationDecision)
+        .where(ModerationDecision.moderator_id == member.id)
+        .order_by(ModerationDecision.id)
+    )
+    return (
+        "moderation_decisions",
+        [
+            {
+                "review_id": decision.review_id,
+                "action": decision.action,
+                "rule": decision.rule,
+                "note": decision.note,
+                "reports_closed": decision.reports,
+                "created_at": decision.created_at.isoformat(),
+            }
+            for decision in decisions
+        ],
+    )
+
+
+def connect() -> None:
+    """Connect this feature's handlers to the domain signals (idempotent)."""
+    signals.member_exporting.connect(export_decisions, weak=False)
