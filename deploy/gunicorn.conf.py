@@ -27,6 +27,9 @@ max_requests_jitter = 200
 
 # Each worker imports the app after forking: no database connection is shared.
 preload_app = False
+# Parley does not use gunicorn's control socket, and its default path ($HOME/.gunicorn)
+# is shared: a second instance on the same host (a blue/green switch) would fail on it.
+control_socket_disable = True
 
 # The proxy in front says who the client is (PARLEY_PROXY_HOPS); gunicorn itself should
 # not rewrite the scheme from headers: Parley's ProxyFix does, for the hops it trusts.
