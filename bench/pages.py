@@ -39,6 +39,7 @@ SECRET = "parley-pages-bench-secret"  # noqa: S105 - a throwaway data set's serv
 RATIO_GOAL = 0.30
 SCALE_GOAL = 1.5
 SEARCH_GOAL = 2.0
+RSS_GOAL_MB = 300
 SEARCH_QUERY = "refund engineer"
 
 
@@ -99,6 +100,7 @@ class SizeResult:
     pages: dict[str, Figures]
     hello: list[loadgen.Load]
     engine_ms: float
+    worker_rss_mb: float = 0.0  # the largest Parley worker after all the rounds
 
 
 # ---- servers ----
@@ -153,6 +155,8 @@ def gunicorn(target: str, workers: int, env: dict[str, str]) -> Iterator[Callabl
     def ready() -> str:
         wait_until_serving(url, process)
         return url
+
+    ready.pid = process.pid  # type: ignore[attr-defined]
 
     try:
         yield ready
@@ -254,7 +258,25 @@ def measure(size: int, args: argparse.Namespace) -> SizeResult:
                 pages[page.key].loads.append(result)
                 ratio = result.requests_per_second / base.requests_per_second
                 pages[page.key].ratios.append(ratio)
-    return SizeResult(manifest, pages, hello, engine_ms)
+        rss = worker_rss_mb(parley_ready.pid)  # type: ignore[attr-defined]
+    return SizeResult(manifest, pages, hello, engine_ms, rss)
+
+
+def worker_rss_mb(master: int) -> float:
+    """The resident memory of the master's largest worker (Linux /proc; 0 elsewhere)."""
+    largest = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master:  # fields after the name: state, ppid, …
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                largest = max(largest, int(line.split()[1]))
+    return largest / 1024
 
 
 # ---- report ----
@@ -293,6 +315,13 @@ def print_size(result: SizeResult) -> list[str]:
     print(
         f"search page {search:.1f} ms in process, the engine alone {result.engine_ms:.1f} ms: "
         f"{search / result.engine_ms:.2f}× (goal ≤ {SEARCH_GOAL:.0f}×) {verdict(ok)}"
+    )
+    ok = result.worker_rss_mb <= RSS_GOAL_MB
+    if not ok:
+        missed.append(f"worker memory at {result.manifest.reviews:,}")
+    print(
+        f"largest Parley worker after the load: {result.worker_rss_mb:.0f} MB resident "
+        f"(goal ≤ {RSS_GOAL_MB} MB) {verdict(ok)}"
     )
     return missed
 

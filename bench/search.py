@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import resource
 import sqlite3
 import statistics
 import sys
@@ -254,6 +255,14 @@ def main() -> None:
                 f"{w95 / max(f95, 0.001):>10.1f}x"
             )
         db.close()
+        cache = postings.cache_stats()
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"\nPosting cache: hit rate {cache.hit_rate:.1%} ({cache.hits:,} hits,"
+            f" {cache.misses:,} misses), {cache.bytes / 2**20:.0f} MB held of a"
+            f" {cache.limit / 2**20:.0f} MB bound. This process's peak RSS: {peak_mb:.0f} MB"
+            " (it also holds the generated data and the FTS5 copy; a worker holds neither)."
+        )
     print(
         "\nWhoosh timings are the search page's: the process's open searcher and the posting"
         " lists it has read (as a running worker keeps them), exact facet counts over all"

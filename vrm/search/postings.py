@@ -55,12 +55,17 @@ class _Cache:
         self._total = 0
         self._limit = limit
         self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
 
     def get(self, key: CacheKey) -> Any | None:
         with self._lock:
             found = self._entries.get(key)
             if found is not None:
                 self._entries.move_to_end(key)
+                self.hits += 1
+            else:
+                self.misses += 1
             return found
 
     def put(self, key: CacheKey, value: Any, *arrays: NDArray[Any], extra: int = 0) -> None:
@@ -84,6 +89,27 @@ class _Cache:
             self._entries.clear()
             self._sizes.clear()
             self._total = 0
+            self.hits = self.misses = 0
+
+    def stats(self) -> CacheStats:
+        with self._lock:
+            return CacheStats(self.hits, self.misses, self._total, self._limit)
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    """What the benchmark reports: how often a lookup was served from memory, and how
+    much memory that took against the bound."""
+
+    hits: int
+    misses: int
+    bytes: int
+    limit: int
+
+    @property
+    def hit_rate(self) -> float:
+        lookups = self.hits + self.misses
+        return self.hits / lookups if lookups else 0.0
 
 
 _cache = _Cache(CACHE_BYTES)
@@ -324,3 +350,7 @@ def _leaf(matcher: Any) -> Any:
 def clear() -> None:
     """Forget everything (tests)."""
     _cache.clear()
+
+
+def cache_stats() -> CacheStats:
+    return _cache.stats()
