@@ -152,10 +152,17 @@ def _whoosh_values(document: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+SEGMENT_FILES = {"compound": False}
+"""Segments stay as separate files. Whoosh reads a compound segment's parts through
+BytesIO copies of its memory map, so every worker held a private copy of the postings
+and term files (+400 MB at 100,000 reviews); plain files are read in place, shared
+through the page cache."""
+
+
 def open_writer(ix: index.Index, *, timeout: float = WRITE_TIMEOUT) -> Any | None:
     """Whoosh's single writer, or None if another process holds it past TIMEOUT."""
     try:
-        return ix.writer(timeout=timeout, delay=0.05)
+        return ix.writer(timeout=timeout, delay=0.05, **SEGMENT_FILES)
     except index.LockError:
         return None
 
@@ -181,9 +188,9 @@ def bulk_load(ix: index.Index, documents: Iterable[dict[str, Any]], *, procs: in
     a search over a few segments costs about the same as over one).
     """
     if procs > 1:
-        writer = ix.writer(procs=procs, limitmb=128, multisegment=True)
+        writer = ix.writer(procs=procs, limitmb=128, multisegment=True, **SEGMENT_FILES)
     else:
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=256, **SEGMENT_FILES)
     count = 0
     try:
         for document in documents:
