@@ -97,9 +97,7 @@ def test_the_change_reminder_comes_after_21_days_once(db_session, frozen_clock):
     assert service.due_change_claim_reminders(db_session, clock.now()) == []
 
 
-def test_a_former_members_review_can_be_answered_and_nobody_is_reminded(
-    db_session, frozen_clock
-):
+def test_a_former_members_review_can_be_answered_and_nobody_is_reminded(db_session, frozen_clock):
     # The author erased their account and left the review: author_id is None.
     acme = make.supplier(db_session)
     review = make.review(db_session, author=make.member(db_session), supplier=acme)
