@@ -76,7 +76,8 @@ def _review(review_id: int) -> Review:
 
 def _invalid(form: FlaskForm) -> DomainError:
     for errors in form.errors.values():
-        return DomainError(str(errors[0]))
+        if isinstance(errors, list | tuple):  # a field's messages (a FormField's is a dict)
+            return DomainError(str(errors[0]))
     return DomainError("That form had expired. Please try again.")
 
 
