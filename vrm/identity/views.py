@@ -103,8 +103,12 @@ def start_with_identifier() -> Response | tuple[str, int]:
     return _send_to_provider(metadata, credentials, _intent(form), provider_id, form.next.data)
 
 
-def _send_to_provider(  # type: ignore[no-untyped-def]
-    metadata, credentials, intent: str, provider_id: str | None, next_path: str | None = None
+def _send_to_provider(
+    metadata: discovery.ProviderMetadata,
+    credentials: ClientCredentials,
+    intent: str,
+    provider_id: str | None,
+    next_path: str | None = None,
 ) -> Response:
     url, pending = flow.begin(
         metadata,
