@@ -253,8 +253,10 @@ def seed(session: Session, *, issuer: str, register_path: str | Path | None = No
                 # Seeded before under another demo issuer (another port): link this one.
                 link_identity(session, member, issuer=issuer, subject=handle)
             created += 1
-    for handle in DEMO_MODERATORS:
-        session.scalar(select(Member).where(Member.handle == handle)).role = "moderator"
+    for handle in DEMO_MODERATORS:  # each is one of DEMO_MEMBERS, made just above
+        moderator = session.scalar(select(Member).where(Member.handle == handle))
+        if moderator is not None:
+            moderator.role = "moderator"
     created += _seed_suppliers(session)
     if register_path is not None:
         created += import_register(session, register_path).created

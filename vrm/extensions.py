@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from flask import Flask
+from flask import Blueprint, Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -65,14 +65,15 @@ def init_rate_limits(app: Flask, storage_uri: str, enabled: bool, workers: int =
     )
     app_limiter.init_app(app)
     for endpoint, view in list(app.view_functions.items()):
-        wrapped = view
+        wrapped: Callable[..., Any] = view  # sync or async: Flask's RouteCallable
         for limit_value, options in getattr(view, "_parley_rate_limits", ()):
             wrapped = app_limiter.limit(limit_value, **options)(wrapped)
         app.view_functions[endpoint] = wrapped
     # Whole blueprints that read much for little: each visitor's searches and API reads.
     for name, limit_value in READ_LIMITS.items():
         if name in app.blueprints:
-            app_limiter.limit(limit_value)(app.blueprints[name])
+            # app.blueprints is typed with sansio's Blueprint; each is a flask.Blueprint.
+            app_limiter.limit(limit_value)(cast(Blueprint, app.blueprints[name]))
     app.extensions["vrm.limiter"] = app_limiter
     return app_limiter
 

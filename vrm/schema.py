@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 
 from vrm.db import get_db, read_only
 from vrm.errors import error_page, problem, wants_problem_json
@@ -44,7 +44,7 @@ def schema_problem(app: Flask | None = None) -> str | None:
 
 def init_app(app: Flask) -> None:
     @app.before_request
-    def _refuse_unmigrated():  # type: ignore[no-untyped-def]
+    def _refuse_unmigrated() -> Response | tuple[str, int] | None:
         if request.endpoint in ("static", "main.healthz"):
             return None
         detail = schema_problem(app)

@@ -107,6 +107,25 @@ def test_withdrawn_and_hidden_reviews_leave_the_feeds(
         assert parsed(client, path).entries == [], path
 
 
+def test_a_former_members_review_is_in_the_feeds_by_a_former_member(
+    client: FlaskClient, db_session: Session
+) -> None:
+    # An erased member may leave their reviews; author_id is then None (no 500 here).
+    supplier = make_supplier(db_session, "kept-words", name="Kept Words", sector="water")
+    rep = make_member(db_session, "keptrep")
+    make_representative(db_session, rep, supplier)
+    review = make_review(db_session, make_member(db_session, "leaver"), supplier, title="Kept")
+    answer_review(db_session, representative=rep, review=review, body="Thank you.")
+    review.author_id = None
+    review.author = None
+    db_session.commit()
+    for path in ("/s/kept-words/feed.atom", "/sectors/water/feed.atom"):
+        by_title = {e.title: e for e in parsed(client, path).entries}
+        assert by_title["4★ Kept — Kept Words"].author == "A former member", path
+    supplier_titles = [e.title for e in parsed(client, "/s/kept-words/feed.atom").entries]
+    assert "Kept Words answered “Kept”" in supplier_titles
+
+
 def test_sector_area_and_member_feeds(client: FlaskClient, db_session: Session) -> None:
     region = Area(code="E12000009", name="South West", kind="region")
     db_session.add(region)

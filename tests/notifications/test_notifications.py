@@ -97,6 +97,25 @@ def test_the_change_reminder_comes_after_21_days_once(db_session, frozen_clock):
     assert service.due_change_claim_reminders(db_session, clock.now()) == []
 
 
+def test_a_former_members_review_can_be_answered_and_nobody_is_reminded(db_session, frozen_clock):
+    # The author erased their account and left the review: author_id is None.
+    acme = make.supplier(db_session)
+    review = make.review(db_session, author=make.member(db_session), supplier=acme)
+    review.author_id = None
+    review.author = None
+    db_session.flush()
+    rep = make.representative(db_session, supplier=acme)
+    thread.answer_review(
+        db_session, representative=rep, review=review, body="Changed.", states_change_made=True
+    )
+    db_session.flush()  # no notification for nobody (member_id is NOT NULL)
+    assert db_session.scalars(select(Notification)).all() == []
+    frozen_clock.at += dt.timedelta(days=30)
+    assert service.due_change_claim_reminders(db_session, clock.now()) == []
+    db_session.flush()
+    assert db_session.scalars(select(Notification)).all() == []
+
+
 def test_an_answered_change_claim_is_not_reminded(db_session, frozen_clock):
     acme = make.supplier(db_session)
     author = make.member(db_session)

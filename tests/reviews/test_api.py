@@ -116,6 +116,16 @@ def test_merged_supplier_redirects(client, db_session):
     assert answer.headers["Location"] == "/api/v1/suppliers/into-co/reviews?stars=4"
 
 
+@pytest.mark.parametrize("query", ["slug=other", "_scheme=javascript", "_external=1"])
+def test_merged_supplier_redirect_keeps_only_plain_parameters(client, db_session, query):
+    # Query parameters named like url_for's own arguments were passed on to it (500s).
+    target = make_supplier(db_session, "kept-co")
+    make_supplier(db_session, "gone-co", merged_into_id=target.id)
+    answer = client.get(f"/api/v1/suppliers/gone-co/reviews?stars=4&{query}")
+    assert answer.status_code == 301
+    assert answer.headers["Location"] == "/api/v1/suppliers/kept-co/reviews?stars=4"
+
+
 def test_openapi_describes_the_review_routes(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert "/suppliers/{slug}/reviews" in document["paths"]

@@ -97,7 +97,11 @@ def supplier_reviews(slug: str) -> Response:
     if supplier is None or supplier.visibility != "public":
         raise NotFound("There is no such supplier or public service.")
     if supplier.merged_into is not None:
-        target = url_for("api.supplier_reviews", slug=supplier.merged_into.slug, **request.args)
+        # Only the query's own parameters: "slug" or url_for's "_external" & co. are not.
+        args: dict[str, Any] = {
+            k: v for k, v in request.args.items() if k != "slug" and not k.startswith("_")
+        }
+        target = url_for("api.supplier_reviews", slug=supplier.merged_into.slug, **args)
         return redirect(target, code=301)
     stars = _param("stars", ["1", "2", "3", "4", "5"])
     sort = _param("sort", list(queries.SORTS)) or "newest"

@@ -20,7 +20,7 @@ def supplier_badge(slug: str) -> Response:
     session = get_session()
     supplier, moved_to = suppliers.get_public_by_slug(session, slug)
     if moved_to:
-        return redirect(url_for("badges.supplier_badge", slug=moved_to), code=301)  # type: ignore[return-value]
+        return redirect(url_for("badges.supplier_badge", slug=moved_to), code=301)
     shape = badge(supplier.name, overall_score(session, supplier))
     svg = render_template(
         "badges/badge.svg",

@@ -102,7 +102,7 @@ def _validators(response: Response, etag: str, changed_at: dt.datetime | None) -
 def init_app(app: Any, redis_url: str | None) -> None:
     """One process's cache (bounded), or Redis shared by every worker and host."""
     if redis_url:
-        config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url}
+        config: dict[str, object] = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url}
     else:
         config = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 300}
     cache.init_app(app, config={**config, "CACHE_DEFAULT_TIMEOUT": 24 * 3600})

@@ -45,7 +45,7 @@ def compare_data(fmt: str) -> Response:
     except DomainError as error:
         return errors.problem(error.status, error.title, error.detail)
     if fmt == "json":
-        response = jsonify(export.as_json(comparison))
+        response: Response = jsonify(export.as_json(comparison))
     else:
         response = Response(export.as_csv(comparison), mimetype="text/csv")
         response.headers["Content-Disposition"] = "attachment; filename=parley-compare.csv"

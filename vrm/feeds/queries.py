@@ -48,6 +48,11 @@ def _stars(rating: int) -> str:
     return f"{rating}★"
 
 
+def _author_name(review: Review) -> str:
+    # None once the author erased their account and left the review (as the pages say).
+    return review.author.handle if review.author is not None else "A former member"
+
+
 def review_entry(review: Review, links: Links) -> Entry:
     return Entry(
         id=tag_uri(links.host, review.created_at.date(), f"review/{review.id}"),
@@ -55,7 +60,7 @@ def review_entry(review: Review, links: Links) -> Entry:
         link=links.review(review.id),
         published=review.created_at,
         updated=review.edited_at or review.created_at,
-        author=review.author.handle,
+        author=_author_name(review),
         content_html=review.body_html,
     )
 
@@ -73,7 +78,7 @@ def supplier_entry(supplier: Supplier, links: Links) -> Entry:
     )
 
 
-def latest_reviews(session: Session, query: Select[tuple[Review]], links: Links) -> list[Entry]:
+def latest_reviews(session: Session, query: Select[Review], links: Links) -> list[Entry]:
     """The newest LIMIT public reviews that QUERY (over public_reviews()) selects."""
     reviews = session.scalars(
         query.options(joinedload(Review.author), joinedload(Review.supplier))
@@ -170,7 +175,7 @@ def _event_entry(
     review_link = links.review(review.id)
     about = f"“{review.title}”"
     day = event.created_at.date()
-    handle = review.author.handle
+    handle = _author_name(review)
     if event.kind == "review.posted":
         return review_entry(review, links)
     if event.kind == "review_answered":

@@ -63,7 +63,7 @@ def supplier_feed(slug: str) -> Response:
     session = get_session()
     supplier, moved_to = suppliers.get_public_by_slug(session, slug)
     if moved_to:
-        return redirect(url_for("feeds.supplier_feed", slug=moved_to), code=301)  # type: ignore[return-value]
+        return redirect(url_for("feeds.supplier_feed", slug=moved_to), code=301)
     return _atom(
         supplier.name,
         f"New reviews of {supplier.name}, its answers, resolutions and confirmed changes.",

@@ -20,6 +20,7 @@ from vrm.identity.errors import SignInError
 from vrm.identity.forms import EmptyForm, HandleForm, IdentifierForm, ProviderForm
 from vrm.identity.safe_http import guarded_session
 from vrm.members import service as members
+from vrm.members.models import Member
 from vrm.settings_access import get_settings
 
 bp = Blueprint("identity", __name__)
@@ -102,8 +103,12 @@ def start_with_identifier() -> Response | tuple[str, int]:
     return _send_to_provider(metadata, credentials, _intent(form), provider_id, form.next.data)
 
 
-def _send_to_provider(  # type: ignore[no-untyped-def]
-    metadata, credentials, intent: str, provider_id: str | None, next_path: str | None = None
+def _send_to_provider(
+    metadata: discovery.ProviderMetadata,
+    credentials: ClientCredentials,
+    intent: str,
+    provider_id: str | None,
+    next_path: str | None = None,
 ) -> Response:
     url, pending = flow.begin(
         metadata,
@@ -174,7 +179,7 @@ def _link(verified: flow.VerifiedSignIn) -> Response:
     return redirect(url_for("members.account"))
 
 
-def _start_member_session(member: members.Member, verified: flow.VerifiedSignIn) -> None:
+def _start_member_session(member: Member, verified: flow.VerifiedSignIn) -> None:
     from flask import session as cookie
 
     cookie.clear()  # a fresh session on every sign-in: nothing carried over

@@ -67,7 +67,7 @@ def erase_account() -> Response | tuple[str, int]:
     form = EraseForm()
     if (
         not form.validate_on_submit()
-        or form.confirm_handle.data.strip().lower() != current_user.handle
+        or (form.confirm_handle.data or "").strip().lower() != current_user.handle
     ):
         if form.confirm_handle.data is not None and not form.confirm_handle.errors:
             form.confirm_handle.errors = ["That is not your handle. Type it to confirm."]

@@ -57,7 +57,8 @@ def on_review_answered(message: ReviewMessage, *, session: Session, **_: Any) ->
     review = message.review
     supplier = review.supplier
     link = f"{review_link(review.id)}#message-{message.id}"
-    if message.author_id != review.author_id:
+    # author_id is None when a former member left the review: nobody to tell.
+    if review.author_id is not None and message.author_id != review.author_id:
         notify(
             session,
             review.author_id,

@@ -275,7 +275,7 @@ def responsiveness_rows(session: Session) -> list[Row]:
                 "promises_kept": rounded(stats.claims_confirmed / checked) if checked else None,
             }
         )
-    found.sort(key=lambda row: row["slug"])
+    found.sort(key=lambda row: str(row["slug"]))  # each slug is a str already
     return found
 
 
@@ -328,7 +328,7 @@ def terms_rows(session: Session) -> list[Row]:
                 "reports_broken": bad,
             }
         )
-    found.sort(key=lambda row: row["slug"])
+    found.sort(key=lambda row: str(row["slug"]))  # each slug is a str already
     return found
 
 

@@ -151,10 +151,10 @@ def trend_chart(
     slots = {month.replace(day=1): index for index, (month, _, _) in enumerate(points)}
     shown: list[Mark] = []
     for day, text in marks:
-        index = slots.get(day.replace(day=1))
-        if index is None:
+        marked = slots.get(day.replace(day=1))
+        if marked is None:
             continue
-        x = round(left + index * slot + slot / 2, 2)
+        x = round(left + marked * slot + slot / 2, 2)
         text_y = top + 12 + 14 * len(shown)
         left_half = x < width / 2
         shown.append(Mark(x, top, bottom, text, x + 4 if left_half else x - 4, text_y,

@@ -31,7 +31,7 @@ COLUMNS = (
 
 def rows(session: Session, filters: LeagueFilters) -> list[dict[str, Any]]:
     """One row per supplier with reviews, best lower band first, then by name."""
-    found = [
+    found: list[dict[str, Any]] = [
         {
             "slug": supplier.slug,
             "name": supplier.name,

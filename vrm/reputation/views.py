@@ -40,7 +40,7 @@ def open_data(fmt: str) -> Response:
     filters = tables.LeagueFilters.parse(request.args)
     session = get_session()
     if fmt == "json":
-        response = jsonify(open_data_module.as_json(session, filters))
+        response: Response = jsonify(open_data_module.as_json(session, filters))
     else:
         response = Response(open_data_module.as_csv(session, filters), mimetype="text/csv")
     response.headers["Content-Disposition"] = f"attachment; filename=parley-reputation.{fmt}"

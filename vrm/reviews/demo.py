@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,13 +75,18 @@ def seed_reviews_demo(session: Session, issuer: str) -> int:
                     continue
                 stars = rng.choices(range(1, 6), weights=weights)[0]
                 when = today - dt.timedelta(days=rng.randint(5, 700))
-                clock.set_source(lambda when=when: when)
+                clock.set_source(_at(when))
                 post_review(session, author=author, supplier=supplier, draft=_draft(stars, n, when))
                 created += 1
         created += _conversations(session, issuer, today)
     finally:
         clock.set_source(None)
     return created
+
+
+def _at(moment: dt.datetime) -> Callable[[], dt.datetime]:
+    """A clock source stopped at MOMENT."""
+    return lambda: moment
 
 
 def _draft(stars: int, n: int, when: dt.datetime) -> ReviewDraft:
@@ -115,7 +121,7 @@ def _conversations(session: Session, issuer: str, today: dt.datetime) -> int:
     ):
         if review.messages or index % 2:
             continue
-        clock.set_source(lambda at=review.created_at: at + dt.timedelta(days=2))
+        clock.set_source(_at(review.created_at + dt.timedelta(days=2)))
         thread.answer_review(
             session,
             representative=carol,
@@ -125,8 +131,8 @@ def _conversations(session: Session, issuer: str, today: dt.datetime) -> int:
             states_change_made=index == 0,
         )
         written += 1
-        if index == 0:
-            clock.set_source(lambda at=review.created_at: at + dt.timedelta(days=5))
+        if index == 0 and review.author is not None:  # None: a former member's
+            clock.set_source(_at(review.created_at + dt.timedelta(days=5)))
             thread.reply_to_thread(
                 session,
                 member=review.author,

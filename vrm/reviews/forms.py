@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms 3.2
 
 from vrm import numbers
 from vrm.reviews.drafts import BODY_MAX, BRANCH_MAX, TITLE_MAX, ReviewDraft

@@ -36,7 +36,7 @@ def public_review_clause() -> ColumnElement[bool]:
     )
 
 
-def public_reviews(session: Session | None = None) -> Select[tuple[Review]]:
+def public_reviews(session: Session | None = None) -> Select[Review]:
     """SELECT of every public review: live, not hidden, of a public supplier.
 
     ``session`` is accepted so callers read uniformly; the select itself needs none.
@@ -125,7 +125,7 @@ class ReviewFilters:
 
 def filtered_reviews(
     session: Session, supplier: Supplier, *, stars: int | None, answered: str | None, sort: str
-) -> Select[tuple[Review]]:
+) -> Select[Review]:
     query = public_reviews(session).where(Review.supplier_id == supplier.id)
     if stars is not None:
         query = query.where(Review.rating == stars)

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, RadioField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms 3.2
 from wtforms.validators import InputRequired, Length
 
 from vrm.db import get_session
@@ -76,7 +76,8 @@ def _review(review_id: int) -> Review:
 
 def _invalid(form: FlaskForm) -> DomainError:
     for errors in form.errors.values():
-        return DomainError(str(errors[0]))
+        if isinstance(errors, list | tuple):  # a field's messages (a FormField's is a dict)
+            return DomainError(str(errors[0]))
     return DomainError("That form had expired. Please try again.")
 
 

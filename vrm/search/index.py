@@ -67,7 +67,7 @@ def open_index(base: Path) -> index.Index:
     opened = result_or_error(lambda: open_dir(path))
     if isinstance(opened, str):  # any unreadable index is "being rebuilt", never a 500
         raise SearchUnavailable(f"the search index in {path} cannot be read: {opened}")
-    return opened  # type: ignore[no-any-return]
+    return opened
 
 
 def open_dir(path: Path) -> index.Index:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,7 +183,7 @@ def _swapped(base: Path, ix: object) -> bool:
 
 
 def _documents(
-    session: Session, rows: list[SearchOutbox]
+    session: Session, rows: Sequence[SearchOutbox]
 ) -> tuple[dict[str, dict[str, object]], set[str]]:
     upserts: dict[str, dict[str, object]] = {}
     deletes: set[str] = set()

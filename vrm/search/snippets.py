@@ -20,7 +20,7 @@ BODY_CHARS = 200
 class SegmentFormatter(highlight.Formatter):
     """Snippets as (text, matched) pieces, so HTML is built from escaped text only."""
 
-    def format_fragment(self, fragment: Any, replace: bool = False) -> Segments:  # type: ignore[override]
+    def format_fragment(self, fragment: Any, replace: bool = False) -> Segments:
         pieces: Segments = []
         position, text = fragment.startchar, fragment.text
         located = [t for t in fragment.matches if t.startchar is not None]
@@ -34,7 +34,7 @@ class SegmentFormatter(highlight.Formatter):
         pieces.append((text[position : fragment.endchar], False))
         return [(t, m) for t, m in pieces if t]
 
-    def format(self, fragments: Any, replace: bool = False) -> list[Segments]:  # type: ignore[override]
+    def format(self, fragments: Any, replace: bool = False) -> list[Segments]:
         return [self.format_fragment(f) for f in fragments]
 
 

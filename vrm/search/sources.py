@@ -21,7 +21,7 @@ from vrm.suppliers.models import Supplier
 from vrm.suppliers.sectors import sector_name
 
 
-def public_review_select() -> Select[tuple[Review]]:
+def public_review_select() -> Select[Review]:
     """The reviews feature's one rule of what is public (it joins the supplier)."""
     return public_reviews()
 
@@ -152,9 +152,9 @@ def all_documents(read_factory: Callable[[], Session]) -> Iterator[dict[str, obj
         if not rows:
             break
         for row in rows:
-            supplier = suppliers.get(row.supplier_id)
-            if supplier is not None:
-                yield review_document(_review_data(row, supplier))
+            supplier_data = suppliers.get(row.supplier_id)
+            if supplier_data is not None:
+                yield review_document(_review_data(row, supplier_data))
         last = rows[-1].id
 
 

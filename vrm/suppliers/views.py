@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms 3.2
 
 from vrm import markdown
 from vrm.caching.pages import public_page
@@ -115,7 +115,7 @@ def new_supplier() -> Page:
             draft["parent_id"] = parent.id
         domain = service.clean_domain(draft["website_domain"], allow_loopback=True)
         if not form.confirm_new.data:
-            candidates = service.likely_duplicates(session, form.name.data, domain)
+            candidates = service.likely_duplicates(session, form.name.data or "", domain)
             if candidates:
                 # Not an error: a question. The page lists them and asks to confirm.
                 return again(200, candidates)
@@ -192,7 +192,7 @@ def merge_supplier(slug: str) -> Page:
         return again(200)
     if not form.validate_on_submit():
         return again(400)
-    target = queries.find_public_by_slug(session, form.target.data)
+    target = queries.find_public_by_slug(session, form.target.data or "")
     try:
         if target is None:
             raise service.SupplierError("No public supplier has that address.", field="target")
@@ -238,7 +238,7 @@ def remove_supplier(slug: str) -> Page:
             session,
             moderator=current_user._get_current_object(),
             supplier=supplier,
-            reason=form.reason.data,
+            reason=form.reason.data or "",
         )
     except service.SupplierError as exc:
         _field_error(form, exc)

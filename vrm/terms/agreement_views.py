@@ -8,7 +8,7 @@ import json
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms 3.2
 
 from vrm.db import get_session
 from vrm.errors import DomainError, NotAllowed
@@ -174,7 +174,9 @@ def decline_proffer(slug: str, proffer_id: int) -> Response | tuple[str, int]:
             raise NotAllowed("Only this supplier's verified representatives can decline.")
         return _proffers_page(supplier, 400, decline_form=form, declining=proffer.id)
     try:
-        agreements.decline(session, actor=current_user, proffer=proffer, reason=form.reason.data)
+        agreements.decline(
+            session, actor=current_user, proffer=proffer, reason=form.reason.data or ""
+        )
     except DomainError as error:
         session.rollback()
         if error.status == 400:
@@ -197,6 +199,8 @@ def declare_standing(slug: str) -> Response | tuple[str, int]:
         form.clause_version.errors = ["Choose a clause version it does not accept yet."]
         return _proffers_page(supplier, 400, standing_form=form)
     version = session.get(ClauseVersion, int(form.clause_version.data))
+    if version is None:  # the choices are library versions, which are never deleted
+        abort(404, "There is no such clause version.")
     agreements.declare_standing(
         session, actor=current_user, supplier=supplier, clause_version=version
     )
@@ -237,7 +241,9 @@ def _clause_choices(agreement: Agreement, titles: dict[str, str]) -> list[Select
     return [SelectChoice(c, titles.get(c, c)) for c in reports.agreement_clauses(agreement)]
 
 
-def _agreement_page(agreement: Agreement, form: ReportForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _agreement_page(
+    agreement: Agreement, form: ReportForm | None = None, status: int = 200
+) -> tuple[str, int]:
     session = get_session()
     form = form or ReportForm()
     titles = queries.clause_titles(session)
@@ -305,7 +311,7 @@ def file_report(agreement_id: int) -> Response | tuple[str, int]:
         agreement=agreement,
         clause=form.clause.data,
         kept=form.kept.data == "kept",
-        account=form.account.data,
+        account=form.account.data or "",
     )
     session.commit()
     flash("Thank you. Your report is public on the supplier's terms page.", "success")
@@ -321,12 +327,14 @@ def answer_report(report_id: int) -> Response | tuple[str, int]:
     if report is None:
         abort(404, "There is no such report.")
     supplier = session.get(Supplier, report.supplier_id)
+    if supplier is None:  # a report's supplier row is never deleted (foreign key)
+        abort(404, "There is no such supplier.")
     form = AnswerForm()
     if not form.validate_on_submit():
         if not is_verified_representative(session, current_user.id, report.supplier_id):
             raise NotAllowed("Only a verified representative of this supplier can answer.")
         return _supplier_page(supplier, form, report.id), 400
-    reports.answer_report(session, actor=current_user, report=report, answer=form.answer.data)
+    reports.answer_report(session, actor=current_user, report=report, answer=form.answer.data or "")
     session.commit()
     flash("Your answer is public under the report.", "success")
     return redirect(url_for("terms.supplier_terms", slug=supplier.slug), code=303)

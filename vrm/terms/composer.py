@@ -6,7 +6,7 @@ Pure apart from the objects handed in: no database, no Flask.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from vrm import numbers
 from vrm.db import ID_MAX
@@ -14,9 +14,15 @@ from vrm.terms.models import ClauseVersion
 
 
 class FormData(Protocol):
+    """What is read of request.form (a werkzeug MultiDict): its get is overloaded."""
+
     def getlist(self, key: str) -> list[str]: ...
 
-    def get(self, key: str, default: Any = None) -> Any: ...
+    @overload
+    def get(self, key: str) -> str | None: ...
+
+    @overload
+    def get(self, key: str, default: str) -> str: ...
 
 
 def param_name(identifier: str, name: str) -> str:

@@ -6,6 +6,8 @@ Call after vrm.demo.seed (members) and the supplier demo data: idempotent.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,7 +20,7 @@ from vrm.terms.models import Proffer, StandingAcceptance
 from vrm.terms.seed import seed_library
 
 DEMO_SUPPLIER_SLUGS = ("octopus-energy", "thames-water", "bt", "hmrc")
-DEMO_TERMS = {
+DEMO_TERMS: dict[str, dict[str, Any]] = {
     "alice": {
         "items": [
             {"clause": "parley:no-stalking", "version": 1},

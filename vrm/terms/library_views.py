@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -14,13 +15,14 @@ from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
 from vrm.terms import library, queries, signing
 from vrm.terms.blueprint import bp, show_error
 from vrm.terms.forms import ClauseForm, ClauseVersionForm
+from vrm.terms.models import Clause
 from vrm.terms.parameters import ParameterError, load_schema
 
 
 @bp.get("/terms", endpoint="library")
 def library_index() -> str:
     clauses = queries.library(get_session())
-    by_category: dict[str, list] = {}
+    by_category: dict[str, list[Clause]] = {}
     for clause in clauses:
         by_category.setdefault(clause.latest.category, []).append(clause)
     groups = [
@@ -48,7 +50,7 @@ def _moderator() -> None:
         abort(403, "Only moderators change the clause library.")
 
 
-def _parameters(form: ClauseVersionForm) -> dict | None:
+def _parameters(form: ClauseVersionForm) -> dict[str, Any] | None:
     """The typed parameters, or None with the reason at the field (the form is shown
     again with everything else as typed)."""
     try:
@@ -70,9 +72,9 @@ def new_clause() -> Response | tuple[str, int]:
             version = library.add_clause(
                 session,
                 actor=current_user,
-                identifier=form.identifier.data,
-                title=form.title.data,
-                text=form.text.data,
+                identifier=form.identifier.data or "",
+                title=form.title.data or "",
+                text=form.text.data or "",
                 category=form.category.data,
                 parameters=parameters,
                 standard=form.standard.data,
@@ -114,8 +116,8 @@ def new_clause_version(identifier: str) -> Response | tuple[str, int]:
                 session,
                 actor=current_user,
                 clause=clause,
-                title=form.title.data,
-                text=form.text.data,
+                title=form.title.data or "",
+                text=form.text.data or "",
                 category=form.category.data,
                 parameters=parameters,
                 standard=form.standard.data,

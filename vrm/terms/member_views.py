@@ -28,7 +28,13 @@ def _owner(handle: str) -> Member:
     return member
 
 
-def _composer(member: Member, form: TermsForm, items: list, errors: dict, status: int):  # type: ignore[no-untyped-def]
+def _composer(
+    member: Member,
+    form: TermsForm,
+    items: list[dict[str, Any]],
+    errors: dict[str, str],
+    status: int,
+) -> tuple[str, int]:
     session = get_session()
     versions = [clause.latest for clause in queries.library(session)]
     row_ids = {version.identifier for version in versions}

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrm.db import NEVER_REUSED_IDS, Base, created_at, intpk
+from vrm.db import created_at as timestamp  # where a class's own created_at hides the alias
 from vrm.members.models import Member
 from vrm.suppliers.models import Supplier
 
@@ -89,7 +90,7 @@ class Terms(Base):
     # The draft: {"clauses": [{"clause", "version", "parameters"}], "text": "..."}.
     draft: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[created_at]
-    updated_at: Mapped[created_at]
+    updated_at: Mapped[timestamp]
 
     member: Mapped[Member] = relationship()
     versions: Mapped[list[TermsVersion]] = relationship(

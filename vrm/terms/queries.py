@@ -143,7 +143,7 @@ def standing_acceptances(session: Session, supplier_id: int) -> list[StandingAcc
     )
 
 
-def standing_report_ids(supplier_id: int) -> Select[tuple[int]]:
+def standing_report_ids(supplier_id: int) -> Select[int]:
     """Each member's newest report on each clause with the supplier: one voice per member
     and clause, however many agreements they have with it (or duplicate rows from before
     one stood per agreement and clause)."""

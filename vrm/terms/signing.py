@@ -13,7 +13,7 @@ import secrets
 from typing import Any
 
 from joserfc import jws
-from joserfc.jwk import ECKey, KeySet
+from joserfc.jwk import ECKey, KeySet, KeySetSerialization
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -62,7 +62,7 @@ def sign(session: Session, payload: bytes) -> str:
     return jws.serialize_compact(header, payload, key, algorithms=[ALGORITHM])
 
 
-def verify(token: str, jwks: dict[str, Any]) -> bytes:
+def verify(token: str, jwks: KeySetSerialization) -> bytes:
     """The payload of a receipt if its signature verifies against ``jwks``; raises
     joserfc's BadSignatureError (or a decode error) otherwise. Needs no database."""
     key_set = KeySet.import_key_set(jwks)

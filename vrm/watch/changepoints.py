@@ -132,17 +132,19 @@ class Shift:
 def stable_history(state: State, settings: Settings) -> Floats:
     """The level counts of the longest run without its last ``window`` ratings: the
     history a new run is compared with, not yet coloured by a change under way."""
-    longest = state.counts[-1]
+    longest: Floats = state.counts[-1]  # numpy types a row of a 2-D array as Any
     if len(state.counts) - 1 <= settings.window:
         return longest
-    return np.maximum(longest - state.counts[settings.window], 0.0)
+    stable: Floats = np.maximum(longest - state.counts[settings.window], 0.0)
+    return stable
 
 
 def prior_components(history: Floats, settings: Settings) -> Floats:
     """K×5 Dirichlet parameters: the smoothed history tilted by each λ_k, weighted."""
     base = (history + 1.0) / (history.sum() + 5.0)
     tilted = base * np.exp(np.outer(settings.tilts, _LEVELS - 3.0))
-    return settings.prior_weight * tilted / tilted.sum(axis=1, keepdims=True)
+    weighted: Floats = settings.prior_weight * tilted / tilted.sum(axis=1, keepdims=True)
+    return weighted
 
 
 def update(

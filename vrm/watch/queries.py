@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask import has_request_context, url_for
 from sqlalchemy import or_, select
@@ -140,7 +141,7 @@ def describe(session: Session, watches: Sequence[Watch]) -> list[WatchRow]:
     return rows
 
 
-def _url(endpoint: str, fallback: str, **values: str) -> str:
+def _url(endpoint: str, fallback: str, **values: Any) -> str:
     """A link to a target; the plain path outside a request (the export from the CLI)."""
     if has_request_context():
         try:

@@ -1,0 +1,5 @@
+# Whoosh ships no types. Only the two base classes Parley extends are declared
+# (highlight.Formatter, formats.Positions); every other module and name is Any.
+from typing import Any
+
+def __getattr__(name: str) -> Any: ...
