@@ -6,8 +6,10 @@ import click
 from flask.cli import AppGroup
 
 from vrm.db import get_session
+from vrm.reputation import ranks
 from vrm.reputation.check import find_drift
 from vrm.reputation.recompute import counted_reviews_count, recompute_all
+from vrm.reputation.service import current_parameters
 
 
 @click.group("reputation", cls=AppGroup)
@@ -24,6 +26,17 @@ def recompute() -> None:
         read = recompute_all(session, progress=bar.update)
     session.commit()
     click.echo(f"Recomputed reputation from {read} public reviews.")
+
+
+@reputation_group.command("rerank")
+@click.option("--only-unranked", is_flag=True, help="Only suppliers never ranked (fast).")
+def rerank(only_unranked: bool) -> None:
+    """Refresh every supplier's stored league key: scores decay by the day, so run this
+    daily (a write refreshes its own supplier's key at once)."""
+    session = get_session()
+    written = ranks.rerank(session, current_parameters(), only_unranked=only_unranked)
+    session.commit()
+    click.echo(f"League order refreshed for {written} supplier(s).")
 
 
 @reputation_group.command("check")

@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from vrm.clock import now as clock_now
 from vrm.errors import DomainError, NotFound
 from vrm.pagination import Page, whole_number
-from vrm.reputation.models import ReputationSums
+from vrm.reputation.models import ReputationStats, ReputationSums
 from vrm.reputation.queries import public_supplier_clause, score_of, sector_base_rates
 from vrm.reputation.scoring import UNIFORM, Parameters, Score, day_number
 from vrm.reputation.service import current_parameters
@@ -112,24 +112,68 @@ def league(
     per_page: int = PER_PAGE,
     params: Parameters | None = None,
 ) -> LeaguePage:
-    """One page of the ranked table. Scores are computed per supplier from its sums."""
-    ranked, unranked = [], 0
-    for supplier, score in scored_suppliers(session, filters, params=params):
-        if score.rank_key is None:
-            unranked += 1
-        else:
-            ranked.append((supplier, score))
-    ranked.sort(key=lambda pair: (-(pair[1].rank_key or 0.0), -pair[1].count, pair[0].name))
-    start = (filters.page - 1) * per_page
-    if filters.page > 1 and start >= len(ranked):
-        raise NotFound(f"There is no page {filters.page} of this table.")
-    items = [
-        LeagueRow(rank=start + offset + 1, supplier=supplier, score=score)
-        for offset, (supplier, score) in enumerate(ranked[start : start + per_page])
-    ]
-    return LeaguePage(
-        items=items, page=filters.page, per_page=per_page, total=len(ranked), unranked=unranked
+    """One page of the ranked table: the order is the rank key stored on write
+    (vrm.reputation.ranks), read through its index; only the page's rows are scored."""
+    params = params or current_parameters()
+    admitted = _admitted(session, filters)
+    ranked = admitted.where(ReputationStats.rank_key.is_not(None))
+    total = session.scalar(select(func.count()).select_from(ranked.subquery())) or 0
+    unranked = (
+        session.scalar(
+            select(func.count()).select_from(
+                admitted.where(ReputationStats.rank_key.is_(None)).subquery()
+            )
+        )
+        or 0
     )
+    start = (filters.page - 1) * per_page
+    if filters.page > 1 and start >= total:
+        raise NotFound(f"There is no page {filters.page} of this table.")
+    ids = list(
+        session.scalars(
+            ranked.order_by(
+                ReputationStats.rank_key.desc(), ReputationStats.review_count.desc(), Supplier.name
+            )
+            .offset(start)
+            .limit(per_page)
+        )
+    )
+    overall = (ReputationSums.supplier_id == Supplier.id) & (ReputationSums.dimension == "overall")
+    found = {
+        supplier.id: (supplier, sums)
+        for supplier, sums in session.execute(
+            select(Supplier, ReputationSums)
+            .outerjoin(ReputationSums, overall)
+            .where(Supplier.id.in_(ids))
+        )
+    }
+    sectors = {supplier.sector for supplier, _ in found.values()}
+    rates = sector_base_rates(session, sorted(sectors))
+    today = day_number(clock_now().timestamp())
+    items = []
+    for offset, supplier_id in enumerate(ids):
+        supplier, sums = found[supplier_id]
+        score = score_of(sums, rates.get((supplier.sector, "overall"), UNIFORM), params, today)
+        items.append(LeagueRow(rank=start + offset + 1, supplier=supplier, score=score))
+    return LeaguePage(
+        items=items, page=filters.page, per_page=per_page, total=total, unranked=unranked
+    )
+
+
+def _admitted(session: Session, filters: LeagueFilters) -> Select[tuple[int]]:
+    """Ids of the public suppliers with reviews that FILTERS admit."""
+    query = (
+        select(Supplier.id)
+        .join(ReputationStats, ReputationStats.supplier_id == Supplier.id)
+        .where(ReputationStats.review_count > 0, public_supplier_clause())
+    )
+    if filters.kind:
+        query = query.where(Supplier.kind == filters.kind)
+    if filters.sector:
+        query = query.where(Supplier.sector == filters.sector)
+    if filters.area:
+        query = query.where(Supplier.area_id.in_(area_ids(session, filters.area)))
+    return query
 
 
 def area_choices(session: Session) -> list[Area]:

@@ -65,6 +65,9 @@ class ReputationStats(Base):
     claims_denied: Mapped[int] = mapped_column(default=0)
     terms_kept: Mapped[int] = mapped_column(default=0)
     terms_broken: Mapped[int] = mapped_column(default=0)
+    # The league's order, kept on write (vrm.reputation.ranks): None = not ranked.
+    rank_key: Mapped[float | None] = mapped_column(sa.Double, index=True)
+    ranked_day: Mapped[float | None] = mapped_column(sa.Double)  # day_number it was computed
 
     def __repr__(self) -> str:
         return f"<ReputationStats {self.supplier_id} n={self.review_count}>"

@@ -14,7 +14,7 @@ from sqlalchemy import Table, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from vrm.db import Base
-from vrm.reputation import tallies
+from vrm.reputation import ranks, tallies
 from vrm.reputation.models import (
     DIMENSIONS,
     ReputationEntry,
@@ -29,6 +29,7 @@ from vrm.reputation.service import (
     current_parameters,
     entry_values,
     month_of,
+    store_rank,
     sums_values,
 )
 from vrm.reviews.models import ASPECTS, ChangeClaim, Review
@@ -70,6 +71,7 @@ def recompute_all(
             _new_stats(session, supplier_id, public, *terms_kept_counts(session, supplier_id))
     session.flush()
     tallies.rebuild_sectors(session)
+    ranks.rerank(session, params)
     return sum(done.values())
 
 
@@ -87,6 +89,9 @@ def recompute_supplier(session: Session, supplier_id: int, params: Parameters | 
         public = supplier is not None and supplier.is_public
         _new_stats(session, supplier_id, public, *terms_kept_counts(session, supplier_id))
     session.flush()
+    stats = session.get(ReputationStats, supplier_id)
+    if stats is not None:
+        store_rank(session, stats, params)
     return done.get(supplier_id, 0)
 
 

@@ -15,12 +15,14 @@ cannot refresh a review's weight. Months are UTC calendar months of ``created_at
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from vrm.clock import now
 from vrm.reputation import tallies
 from vrm.reputation.models import (
     DIMENSIONS,
@@ -29,9 +31,10 @@ from vrm.reputation.models import (
     ReputationStats,
     ReputationSums,
 )
-from vrm.reputation.scoring import DecayedCounts, Parameters, day_number
+from vrm.reputation.scoring import UNIFORM, DecayedCounts, Parameters, day_number, dirichlet_score
 from vrm.reviews.models import ASPECTS, ChangeClaim, Review
 from vrm.reviews.queries import is_public_review, lock_review
+from vrm.suppliers.models import Supplier
 from vrm.terms.queries import terms_kept_counts
 from vrm.upsert import add_to_counters, insert_missing
 
@@ -167,6 +170,33 @@ def _fold(
     if new is not None:
         _add_counts(session, stats[new.supplier_id], new, 1)
     _write_entry(session, review_id, entry, new)
+    for row in stats.values():
+        store_rank(session, row, params)
+
+
+def store_rank(session: Session, stats: ReputationStats, params: Parameters) -> None:
+    """Refresh one supplier's league key (vrm.reputation.ranks); STATS is its locked row."""
+    session.flush()  # the sums read below may still be pending
+    sector = session.scalar(select(Supplier.sector).where(Supplier.id == stats.supplier_id))
+    sums = session.get(ReputationSums, (stats.supplier_id, "overall"))
+    rates = tallies.sector_rates(session, [sector] if sector else [])
+    stats.rank_key = league_key(sums, rates.get((sector or "", "overall"), UNIFORM), params)
+    stats.ranked_day = today()
+
+
+def today() -> float:
+    return float(day_number(now().timestamp()))
+
+
+def league_key(
+    sums: ReputationSums | None, rates: Sequence[float], params: Parameters
+) -> float | None:
+    """What league tables sort by, as of today (None: too few reviews to be ranked)."""
+    if sums is None:
+        return None
+    state = sums_state(sums)
+    evidence = state.evidence(today(), params.half_life_days)
+    return dirichlet_score(evidence, state.count, rates, params).rank_key
 
 
 def _sums_row(
