@@ -145,8 +145,19 @@ def _upgrade(where: Path, manifest: Manifest) -> None:
 
         with get_db(app).session_factory() as session:
             _after_recompute(session)
+            _rank(session)
             session.commit()
         get_db(app).engine.dispose()
+
+
+def _rank(session: Any) -> None:
+    """What `flask db upgrade` does after migrating: rank suppliers never ranked."""
+    try:
+        from vrm.reputation.ranks import rerank
+        from vrm.reputation.service import current_parameters
+    except ImportError:  # main before the league kept its order
+        return
+    rerank(session, current_parameters(), only_unranked=True)
 
 
 def _app(url: str, where: Path) -> Any:
