@@ -31,6 +31,12 @@ supplier_changed = _signals.signal("supplier-changed")
 """A supplier's public details changed (edit, import update, visibility). Sender: the
 Supplier; kwarg ``session``."""
 
+supplier_merging = _signals.signal("supplier-merging")
+"""A moderator is merging a supplier into another: each feature moves its own rows that
+name the source, in the same transaction, before supplier_merged is sent. The reviews
+feature's handler returns the ids of the reviews it moved (the others return None).
+Sender: the merged-away Supplier; kwargs ``session``, ``into``."""
+
 supplier_merged = _signals.signal("supplier-merged")
 """A moderator merged a supplier into another; its reviews now belong to ``into``.
 Sender: the merged-away Supplier; kwargs ``session``, ``into``, ``moved_review_ids``."""

@@ -102,10 +102,11 @@ def test_bad_parameters_are_400_problems(client, supplier, query):
     assert answer.get_json()["detail"]
 
 
-def test_unknown_or_removed_supplier_is_404(client, db_session):
+def test_unknown_supplier_is_404_and_removed_is_410(client, db_session):
+    """The same answers as /api/v1/suppliers/<slug> (one lookup for every route)."""
     make_supplier(db_session, "removed-co", visibility="removed")
     assert client.get("/api/v1/suppliers/nope/reviews").status_code == 404
-    assert client.get("/api/v1/suppliers/removed-co/reviews").status_code == 404
+    assert client.get("/api/v1/suppliers/removed-co/reviews").status_code == 410
 
 
 def test_merged_supplier_redirects(client, db_session):

@@ -18,7 +18,6 @@ from vrm.compare.charts import LinesChart, comparison_chart
 from vrm.errors import DomainError, NotFound
 from vrm.reputation.queries import SupplierReputation, supplier_reputation
 from vrm.suppliers.models import Supplier
-from vrm.suppliers.queries import public_condition
 from vrm.terms.queries import proffer_counts
 
 FEWEST, MOST = 2, 4
@@ -63,7 +62,7 @@ def find(session: Session, wanted: list[str]) -> list[Supplier]:
     by_slug = {
         s.slug: s
         for s in session.scalars(
-            select(Supplier).where(Supplier.slug.in_(wanted), *public_condition())
+            select(Supplier).where(Supplier.slug.in_(wanted), Supplier.is_public)
         )
     }
     missing = [w for w in wanted if w not in by_slug]
@@ -71,7 +70,7 @@ def find(session: Session, wanted: list[str]) -> list[Supplier]:
         s.name.lower(): s
         for s in session.scalars(
             select(Supplier).where(
-                func.lower(Supplier.name).in_([m.lower() for m in missing]), *public_condition()
+                func.lower(Supplier.name).in_([m.lower() for m in missing]), Supplier.is_public
             )
         )
     } if missing else {}  # fmt: skip

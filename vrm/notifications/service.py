@@ -111,8 +111,7 @@ def pending_change_claims(session: Session, author_id: int) -> list[ChangeClaim]
             .join(Review, ChangeClaim.review_id == Review.id)
             .where(
                 Review.author_id == author_id,
-                Review.status == "live",
-                Review.visibility == "public",
+                Review.is_public,
                 ChangeClaim.verdict.is_(None),
             )
             .order_by(ChangeClaim.created_at, ChangeClaim.id)
@@ -132,8 +131,7 @@ def due_change_claim_reminders(
             ChangeClaim.verdict.is_(None),
             ChangeClaim.reminded_at.is_(None),
             ChangeClaim.remind_after <= at,
-            Review.status == "live",
-            Review.visibility == "public",
+            Review.is_public,
         )
         .order_by(ChangeClaim.id)
     )

@@ -14,7 +14,7 @@ from vrm.clock import now as clock_now
 from vrm.errors import DomainError, NotFound
 from vrm.pagination import Page, whole_number
 from vrm.reputation.models import ReputationSums
-from vrm.reputation.queries import public_supplier_clause, score_of, sector_base_rates
+from vrm.reputation.queries import score_of, sector_base_rates
 from vrm.reputation.scoring import UNIFORM, Parameters, Score, day_number
 from vrm.reputation.service import current_parameters
 from vrm.suppliers.models import Area, Supplier
@@ -90,7 +90,7 @@ def scored_suppliers(
     query = (
         select(Supplier, ReputationSums)
         .join(ReputationSums, ReputationSums.supplier_id == Supplier.id)
-        .where(ReputationSums.dimension == "overall", public_supplier_clause())
+        .where(ReputationSums.dimension == "overall", Supplier.is_public)
     )
     if filters.kind:
         query = query.where(Supplier.kind == filters.kind)
