@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.members.models import Member
-from vrm.reviews import service
+from vrm.reviews import export, service
 from vrm.reviews.models import ASPECTS, HelpfulVote, Review, ReviewFlag, ReviewRevision
 from vrm.suppliers.models import Supplier
 
@@ -131,4 +131,6 @@ def connect() -> None:
     signals.member_erasing.connect(withdraw_reviews_of_erased_member, weak=False)
     signals.member_erasing_last.connect(delete_or_unlink_reviews, weak=False)
     signals.member_exporting.connect(export_reviews, weak=False)
+    for section in export.SECTIONS:
+        signals.member_exporting.connect(section, weak=False)
     signals.supplier_merging.connect(move_reviews_of_merged_supplier, weak=False)
