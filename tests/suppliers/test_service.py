@@ -262,3 +262,32 @@ def test_the_same_name_at_the_same_website_is_the_one_already_listed(
     # Another brand at the same website, or the same name elsewhere, is a new entry.
     service.create_supplier(db_session, actor=alice, name="BT Sport", **values)
     service.create_supplier(db_session, actor=alice, name="BT", kind="business", sector="telecoms")
+
+
+def test_merge_leaves_each_feature_to_move_its_own_rows(
+    db_session, make_member, make_supplier, make_review
+) -> None:
+    """Flags a representative raised on the source's behalf now speak for the target,
+    moved by the reviews feature's supplier_merging handler: the directory's service
+    writes only its own tables."""
+    import ast
+    from pathlib import Path
+
+    from vrm.reviews.models import ReviewFlag
+
+    mod, ann = make_member("mod", "moderator"), make_member("ann")
+    source, target = make_supplier("Flag One"), make_supplier("Flag Two")
+    review = make_review(target, ann)
+    flag = ReviewFlag(review_id=review.id, flagged_by_id=mod.id, on_behalf_of_supplier_id=source.id,
+                      reason="Names a member of staff")  # fmt: skip
+    db_session.add(flag)
+    db_session.flush()
+    service.merge_suppliers(db_session, moderator=mod, source=source, target=target)
+    db_session.expire_all()
+    assert db_session.get(ReviewFlag, flag.id).on_behalf_of_supplier_id == target.id
+    tree = ast.parse(Path(service.__file__).read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not {m for m in imported if m and m.endswith(".models")} - {
+        "vrm.suppliers.models",
+        "vrm.members.models",
+    }
