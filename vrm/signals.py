@@ -17,8 +17,8 @@ about them, in the same transaction. Sender: the Member; kwargs ``session``,
 
 member_erasing_last = _signals.signal("member-erasing-last")
 """Sent after every member_erasing handler ran, before the member row goes: for rows
-that other features' erasure handlers still read (the member's reviews, whose
-notifications are forgotten first). Same sender and kwargs as member_erasing."""
+that other features' erasure handlers still read (the member's reviews). Same sender
+and kwargs as member_erasing."""
 
 member_exporting = _signals.signal("member-exporting")
 """A member's data is being exported. Handlers return ``(section_name, data)`` to add

@@ -139,7 +139,7 @@ def _one_of_each(session: Session) -> tuple[Member, Member, dict[str, int]]:
                 on_behalf_of_supplier_id=acme.id,
                 reason="Names our engineer.",
             ),
-            Notification(member_id=dave.id, kind="test", text="Hello", link="/"),
+            Notification(member_id=dave.id, kind="test", text="Hello"),
             Watch(member_id=dave.id, supplier_id=bt.id, target=f"supplier:{bt.id}"),
             ActivityEvent(kind="review.posted", actor_id=dave.id, review_id=daves_review.id),
             ModerationDecision(
