@@ -291,3 +291,10 @@ def test_merge_leaves_each_feature_to_move_its_own_rows(
         "vrm.suppliers.models",
         "vrm.members.models",
     }
+
+
+def test_new_suppliers_get_transliterated_slugs(db_session, make_supplier) -> None:
+    assert make_supplier("Ørsted").slug == "orsted"
+    assert make_supplier("Газпром").slug == "gazprom"
+    assert make_supplier("中国移动").slug == "zhong-guo-yi-dong"
+    assert make_supplier("Газпром Нефть").slug == "gazprom-neft"
