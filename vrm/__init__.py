@@ -95,10 +95,6 @@ def _init_extensions(app: Flask, settings: Settings) -> None:
             return None  # signed out since this cookie was issued
         return member
 
-    @app.context_processor
-    def _template_helpers() -> dict[str, object]:
-        return {"has_endpoint": lambda name: name in app.view_functions}
-
     from vrm.main import structured_data
 
     app.add_template_filter(structured_data.json_ld, "json_ld")

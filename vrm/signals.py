@@ -17,8 +17,8 @@ about them, in the same transaction. Sender: the Member; kwargs ``session``,
 
 member_erasing_last = _signals.signal("member-erasing-last")
 """Sent after every member_erasing handler ran, before the member row goes: for rows
-that other features' erasure handlers still read (the member's reviews, whose
-notifications are forgotten first). Same sender and kwargs as member_erasing."""
+that other features' erasure handlers still read (the member's reviews). Same sender
+and kwargs as member_erasing."""
 
 member_exporting = _signals.signal("member-exporting")
 """A member's data is being exported. Handlers return ``(section_name, data)`` to add
@@ -30,6 +30,12 @@ supplier_created = _signals.signal("supplier-created")
 supplier_changed = _signals.signal("supplier-changed")
 """A supplier's public details changed (edit, import update, visibility). Sender: the
 Supplier; kwarg ``session``."""
+
+supplier_merging = _signals.signal("supplier-merging")
+"""A moderator is merging a supplier into another: each feature moves its own rows that
+name the source, in the same transaction, before supplier_merged is sent. The reviews
+feature's handler returns the ids of the reviews it moved (the others return None).
+Sender: the merged-away Supplier; kwargs ``session``, ``into``."""
 
 supplier_merged = _signals.signal("supplier-merged")
 """A moderator merged a supplier into another; its reviews now belong to ``into``.

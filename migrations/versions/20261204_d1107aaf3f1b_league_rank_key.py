@@ -6,7 +6,7 @@ one page of suppliers. `flask db upgrade` fills the keys of existing suppliers a
 migrating (vrm.cli: the rank step); until then they count as unranked.
 
 Revision ID: d1107aaf3f1b
-Revises: edc98a0b21ea
+Revises: 5a7d2c9e1b34
 Create Date: 2026-12-04 16:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "d1107aaf3f1b"
-down_revision: str | None = "edc98a0b21ea"
+down_revision: str | None = "5a7d2c9e1b34"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

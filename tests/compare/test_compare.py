@@ -73,6 +73,21 @@ def test_unknown_supplier_is_404_and_names_are_accepted(
     assert client.get("/compare.xlsx?s=good-power&s=other-water").status_code == 404
 
 
+def test_an_old_slug_finds_the_supplier_it_now_leads_to(
+    client: FlaskClient, db_session: Session
+) -> None:
+    from vrm.suppliers.models import SupplierSlugRedirect
+
+    good = reviewed(db_session, [5], name="Good Power", slug="good-power")
+    reviewed(db_session, [3], name="Other Water", slug="other-water", sector="water")
+    db_session.add(SupplierSlugRedirect(old_slug="rsted", supplier_id=good.id))
+    db_session.flush()
+    answer = client.get("/compare?s=rsted&s=other-water")
+    assert answer.status_code == 200 and "Compare: Good Power · Other Water" in answer.get_data(
+        as_text=True
+    )
+
+
 def test_csv_and_json(client: FlaskClient, db_session: Session, frozen_clock: Clock) -> None:
     reviewed(db_session, [5, 4, 5, 4], name="Good Power", slug="good-power")
     reviewed(db_session, [2], name="=cmd()", slug="formula")

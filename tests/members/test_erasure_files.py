@@ -150,9 +150,7 @@ def _plant(place: Place) -> int:
                     method="moderator",
                     note=MARKERS["claim"],
                 ),
-                Notification(
-                    member_id=member.id, kind="test", text=MARKERS["notification"], link="/"
-                ),
+                Notification(member_id=member.id, kind="test", text=MARKERS["notification"]),
                 Terms(member_id=member.id, draft={"text": MARKERS["terms"]}),
             ]
         )

@@ -139,7 +139,7 @@ def _one_of_each(session: Session) -> tuple[Member, Member, dict[str, int]]:
                 on_behalf_of_supplier_id=acme.id,
                 reason="Names our engineer.",
             ),
-            Notification(member_id=dave.id, kind="test", text="Hello", link="/"),
+            Notification(member_id=dave.id, kind="test", text="Hello"),
             Watch(member_id=dave.id, supplier_id=bt.id, target=f"supplier:{bt.id}"),
             ActivityEvent(kind="review.posted", actor_id=dave.id, review_id=daves_review.id),
             ModerationDecision(
@@ -281,3 +281,18 @@ def test_the_export_holds_one_of_each_authored_row(db_session: Session) -> None:
 def test_a_member_with_nothing_gets_empty_sections(db_session: Session) -> None:
     document = export_member(db_session, make.member(db_session))
     assert not any(_has_rows(document[name]) for name in ("review_thread", "terms_decisions"))
+
+
+def test_each_feature_exports_its_own_rows() -> None:
+    """The export is assembled from the member_exporting handlers only: the members
+    feature imports no other feature's models to read their tables itself."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).parents[2] / "vrm" / "members"
+    for module in package.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith(".models"):
+                assert node.module in ("vrm.members.models", "vrm.identity.models"), (
+                    f"{module.name} reads {node.module}"
+                )

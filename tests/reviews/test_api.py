@@ -102,10 +102,11 @@ def test_bad_parameters_are_400_problems(client, supplier, query):
     assert answer.get_json()["detail"]
 
 
-def test_unknown_or_removed_supplier_is_404(client, db_session):
+def test_unknown_supplier_is_404_and_removed_is_410(client, db_session):
+    """The same answers as /api/v1/suppliers/<slug> (one lookup for every route)."""
     make_supplier(db_session, "removed-co", visibility="removed")
     assert client.get("/api/v1/suppliers/nope/reviews").status_code == 404
-    assert client.get("/api/v1/suppliers/removed-co/reviews").status_code == 404
+    assert client.get("/api/v1/suppliers/removed-co/reviews").status_code == 410
 
 
 def test_merged_supplier_redirects(client, db_session):
@@ -117,13 +118,14 @@ def test_merged_supplier_redirects(client, db_session):
 
 
 @pytest.mark.parametrize("query", ["slug=other", "_scheme=javascript", "_external=1"])
-def test_merged_supplier_redirect_keeps_only_plain_parameters(client, db_session, query):
-    # Query parameters named like url_for's own arguments were passed on to it (500s).
+def test_merged_supplier_redirect_keeps_the_query_as_it_came(client, db_session, query):
+    # Query parameters named like url_for's own arguments were once passed on to it (500s);
+    # the one redirect (suppliers.views._moved) copies the query string, never reads it.
     target = make_supplier(db_session, "kept-co")
     make_supplier(db_session, "gone-co", merged_into_id=target.id)
     answer = client.get(f"/api/v1/suppliers/gone-co/reviews?stars=4&{query}")
     assert answer.status_code == 301
-    assert answer.headers["Location"] == "/api/v1/suppliers/kept-co/reviews?stars=4"
+    assert answer.headers["Location"] == f"/api/v1/suppliers/kept-co/reviews?stars=4&{query}"
 
 
 def test_openapi_describes_the_review_routes(client):

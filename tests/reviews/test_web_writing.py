@@ -123,10 +123,11 @@ def test_missing_or_stale_csrf_is_refused_and_writes_nothing(alice_client, db_se
     assert reviews_count(db_session) == 0
 
 
-def test_unknown_or_removed_supplier_is_404(alice_client, db_session):
+def test_unknown_supplier_is_404_and_removed_is_410(alice_client, db_session):
+    """The same answers as the supplier's own page (vrm.suppliers.queries.public_supplier)."""
     make_supplier(db_session, "gone-ltd", visibility="removed")
     assert alice_client.get("/s/no-such-thing/review").status_code == 404
-    assert alice_client.get("/s/gone-ltd/review").status_code == 404
+    assert alice_client.get("/s/gone-ltd/review").status_code == 410
 
 
 def test_a_merged_supplier_sends_you_to_where_it_lives(alice_client, db_session):

@@ -15,7 +15,12 @@ from vrm.suppliers.naming import name_similarity, normalise_domain, normalise_na
         ("HM Revenue & Customs", "hm-revenue-and-customs"),
         ("Ynys Môn", "ynys-mon"),
         ("  --  ", "supplier"),
-        ("日本", "supplier"),
+        ("Ørsted", "orsted"),
+        ("Straße & Söhne", "strasse-and-sohne"),
+        ("Газпром", "gazprom"),
+        ("中国移动", "zhong-guo-yi-dong"),
+        ("Ελληνικά Ταχυδρομεία", "ellenika-takhudromeia"),
+        ("🙂", "supplier"),
     ],
 )
 def test_slugify(name: str, slug: str) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from tests.conftest import AuthActions, csrf_from
 from tests.suppliers.conftest import REGISTER
 from vrm.members.models import Member
+from vrm.suppliers import service
 from vrm.suppliers.importer import import_register
 from vrm.suppliers.models import Supplier
 
@@ -251,3 +252,43 @@ def test_moderator_removes_and_the_page_says_why(auth, db_session, make_supplier
     assert gone.status_code == 410
     assert "Advertising, not a supplier" in gone.get_data(as_text=True)
     assert "Spammy Watches" not in auth.client.get("/suppliers").get_data(as_text=True)
+
+
+# --- one lookup by slug for every route -------------------------------------
+
+SLUG_ROUTES = [
+    "/s/{}",
+    "/s/{}/review",
+    "/s/{}/represent",
+    "/s/{}/representatives/log",
+    "/s/{}/terms",
+    "/s/{}/terms/proffers",
+    "/s/{}/terms/proffer",
+    "/s/{}/feed.atom",
+    "/s/{}/badge.svg",
+    "/s/{}/merge",
+    "/api/v1/suppliers/{}",
+    "/api/v1/suppliers/{}/reviews",
+    "/api/v1/suppliers/{}/reputation",
+    "/api/v1/suppliers/{}/terms",
+]
+
+
+def test_every_route_by_slug_follows_merges_and_hides_removed(
+    auth, db_session, make_supplier, make_member
+) -> None:
+    """One lookup (suppliers.queries.public_supplier): an old slug redirects to the same
+    route at the new one, keeping the query; a removed supplier is 410; unknown is 404."""
+    sign_in_as(auth, db_session, "ivy", role="moderator")
+    mod = make_member("mo", "moderator")
+    old, new, gone = make_supplier("Old Name"), make_supplier("New Name"), make_supplier("Gone")
+    service.merge_suppliers(db_session, moderator=mod, source=old, target=new)
+    service.remove_supplier(db_session, moderator=mod, supplier=gone, reason="Not a supplier")
+    for route in SLUG_ROUTES:
+        moved = auth.client.get(route.format("old-name") + "?page=2")
+        assert moved.status_code == 301, route
+        assert moved.headers["Location"] == route.format("new-name") + "?page=2", route
+        assert auth.client.get(route.format("gone")).status_code == 410, route
+        assert auth.client.get(route.format("nowhere")).status_code == 404, route
+    form_post = post(auth, "/s/old-name/review", {}, page="/s/new-name/review")
+    assert form_post.status_code == 308 and form_post.headers["Location"] == "/s/new-name/review"

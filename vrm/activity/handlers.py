@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from vrm import signals
+from vrm.activity.export import export_activity
 from vrm.activity.models import ActivityEvent
 from vrm.members.models import Member
 from vrm.suppliers.models import RepresentativeClaim
@@ -42,3 +43,4 @@ def forget_erased_member(member: Member, *, session: Session, **_: Any) -> None:
 def connect() -> None:
     """Connect this feature's handlers to the domain signals (idempotent)."""
     signals.member_erasing.connect(forget_erased_member, weak=False)
+    signals.member_exporting.connect(export_activity, weak=False)

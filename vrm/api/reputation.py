@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, redirect, request, url_for
+from flask import jsonify, request
 from werkzeug.wrappers import Response
 
 from vrm.api.blueprint import bp
 from vrm.db import get_session
 from vrm.reputation import league as tables
 from vrm.reputation.queries import reputation_document, score_document, supplier_reputation
-from vrm.suppliers.service import get_public_by_slug
+from vrm.suppliers.queries import public_supplier
 
 
 @bp.get("/suppliers/<slug>/reputation")
 def supplier_reputation_api(slug: str) -> Response:
     session = get_session()
-    supplier, moved_to = get_public_by_slug(session, slug)
-    if moved_to:
-        return redirect(url_for("api.supplier_reputation_api", slug=moved_to), code=301)
+    supplier = public_supplier(session, slug)
     document = reputation_document(supplier_reputation(session, supplier))
     return jsonify({"supplier": {"slug": supplier.slug, "name": supplier.name}, **document})
 

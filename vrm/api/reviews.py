@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from flask import jsonify, redirect, request, url_for
+from flask import jsonify, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
@@ -18,6 +18,7 @@ from vrm.errors import NotFound
 from vrm.reviews import queries
 from vrm.reviews.models import ASPECTS, Review, ReviewMessage
 from vrm.suppliers.models import Supplier
+from vrm.suppliers.queries import public_supplier
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -93,16 +94,7 @@ def _number(name: str, default: int, maximum: int) -> int:
 @bp.get("/suppliers/<slug>/reviews")
 def supplier_reviews(slug: str) -> Response:
     session = get_session()
-    supplier = session.scalar(select(Supplier).where(Supplier.slug == slug))
-    if supplier is None or supplier.visibility != "public":
-        raise NotFound("There is no such supplier or public service.")
-    if supplier.merged_into is not None:
-        # Only the query's own parameters: "slug" or url_for's "_external" & co. are not.
-        args: dict[str, Any] = {
-            k: v for k, v in request.args.items() if k != "slug" and not k.startswith("_")
-        }
-        target = url_for("api.supplier_reviews", slug=supplier.merged_into.slug, **args)
-        return redirect(target, code=301)
+    supplier = public_supplier(session, slug)
     stars = _param("stars", ["1", "2", "3", "4", "5"])
     sort = _param("sort", list(queries.SORTS)) or "newest"
     answered = _param("answered", list(queries.ANSWERED))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, redirect, request, url_for
+from flask import jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from vrm.api.blueprint import bp
 from vrm.caching.pages import public_page
 from vrm.db import get_session
-from vrm.suppliers import queries, service
+from vrm.suppliers import queries
 from vrm.suppliers.models import Supplier
 from vrm.suppliers.sectors import KINDS, SECTORS
 
@@ -69,9 +69,7 @@ def list_suppliers() -> Response:
 
 @bp.get("/suppliers/<slug>")
 def get_supplier(slug: str) -> Response:
-    supplier, moved_to = service.get_public_by_slug(get_session(), slug)  # 404 / 410 problems
-    if moved_to:
-        return redirect(url_for("api.get_supplier", slug=moved_to), code=301)
+    supplier = queries.public_supplier(get_session(), slug)  # 404 / 410 problems, 301
     return jsonify(supplier_json(supplier))
 
 

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from vrm.api.blueprint import bp
 from vrm.db import get_session
 from vrm.errors import NotFound
+from vrm.suppliers.queries import public_supplier
 from vrm.terms import queries
 from vrm.terms.models import ClauseVersion, TermsVersion
 
@@ -91,7 +92,7 @@ def terms_member_version(handle: str, number: int) -> Response:
 @bp.get("/suppliers/<slug>/terms")
 def terms_supplier(slug: str) -> Response:
     session = get_session()
-    supplier = queries.public_supplier(session, slug)
+    supplier = public_supplier(session, slug)
     kept, broken = queries.terms_kept_counts(session, supplier.id)
     return jsonify(
         {

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from werkzeug.wrappers import Response
 
 from vrm.badges.shape import FILLS, badge
 from vrm.caching.pages import public_page
 from vrm.db import get_session
 from vrm.reputation.queries import overall_score
-from vrm.suppliers import service as suppliers
+from vrm.suppliers import queries as suppliers
 
 bp = Blueprint("badges", __name__)
 
@@ -18,9 +18,7 @@ bp = Blueprint("badges", __name__)
 @public_page
 def supplier_badge(slug: str) -> Response:
     session = get_session()
-    supplier, moved_to = suppliers.get_public_by_slug(session, slug)
-    if moved_to:
-        return redirect(url_for("badges.supplier_badge", slug=moved_to), code=301)
+    supplier = suppliers.public_supplier(session, slug)
     shape = badge(supplier.name, overall_score(session, supplier))
     svg = render_template(
         "badges/badge.svg",

@@ -18,7 +18,7 @@ from vrm.compare.charts import LinesChart, comparison_chart
 from vrm.errors import DomainError, NotFound
 from vrm.reputation.queries import SupplierReputation, supplier_reputation
 from vrm.suppliers.models import Supplier
-from vrm.suppliers.queries import public_condition
+from vrm.suppliers.queries import find_public_by_slug
 from vrm.terms.queries import proffer_counts
 
 FEWEST, MOST = 2, 4
@@ -59,11 +59,12 @@ def requested(values: Sequence[str]) -> list[str]:
 
 
 def find(session: Session, wanted: list[str]) -> list[Supplier]:
-    """Public suppliers by slug, or failing that by exact name (any case), in order."""
+    """Public suppliers by slug (an old one too: the one lookup, find_public_by_slug), or
+    failing that by exact name (any case), in order."""
     by_slug = {
         s.slug: s
         for s in session.scalars(
-            select(Supplier).where(Supplier.slug.in_(wanted), *public_condition())
+            select(Supplier).where(Supplier.slug.in_(wanted), Supplier.is_public)
         )
     }
     missing = [w for w in wanted if w not in by_slug]
@@ -71,13 +72,13 @@ def find(session: Session, wanted: list[str]) -> list[Supplier]:
         s.name.lower(): s
         for s in session.scalars(
             select(Supplier).where(
-                func.lower(Supplier.name).in_([m.lower() for m in missing]), *public_condition()
+                func.lower(Supplier.name).in_([m.lower() for m in missing]), Supplier.is_public
             )
         )
     } if missing else {}  # fmt: skip
     found = []
     for w in wanted:
-        supplier = by_slug.get(w) or by_name.get(w.lower())
+        supplier = by_slug.get(w) or find_public_by_slug(session, w) or by_name.get(w.lower())
         if supplier is None:
             raise NotFound(
                 f"No supplier or public service in Parley is called “{w}”.",

@@ -118,8 +118,7 @@ def hits(session: Session, keys: Sequence[tuple[str, int]], links: Links) -> lis
         for s in session.scalars(
             select(Supplier).where(
                 Supplier.id.in_(supplier_ids),
-                Supplier.visibility == "public",
-                Supplier.merged_into_id.is_(None),
+                Supplier.is_public,
             )
         )
     }

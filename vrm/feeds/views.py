@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -19,8 +19,8 @@ from vrm.reviews.queries import member_by_handle, public_reviews
 from vrm.search import service as search_service
 from vrm.search.location import index_dir
 from vrm.search.params import parse
-from vrm.suppliers import service as suppliers
 from vrm.suppliers.models import Area
+from vrm.suppliers.queries import public_supplier
 from vrm.suppliers.sectors import SECTORS
 
 bp = Blueprint("feeds", __name__)
@@ -61,9 +61,7 @@ def _atom(*args: Any) -> Response:
 @public_page
 def supplier_feed(slug: str) -> Response:
     session = get_session()
-    supplier, moved_to = suppliers.get_public_by_slug(session, slug)
-    if moved_to:
-        return redirect(url_for("feeds.supplier_feed", slug=moved_to), code=301)
+    supplier = public_supplier(session, slug)
     return _atom(
         supplier.name,
         f"New reviews of {supplier.name}, its answers, resolutions and confirmed changes.",

@@ -63,8 +63,7 @@ def biggest_shifts(session: Session, today: dt.datetime) -> list[ShiftLine]:
         .join(Supplier, Supplier.id == SupplierShift.supplier_id)
         .where(
             SupplierShift.detected_at >= today - dt.timedelta(days=SHIFT_DAYS),
-            Supplier.visibility == "public",
-            Supplier.merged_into_id.is_(None),
+            Supplier.is_public,
         )
         .order_by(func.abs(SupplierShift.after_mean - SupplierShift.before_mean).desc())
         .limit(SHIFTS * 4)
@@ -86,8 +85,7 @@ def answerers(session: Session, *, best: bool) -> list[Answerer]:
         .join(Supplier, Supplier.id == ReputationStats.supplier_id)
         .where(
             ReputationStats.review_count >= MIN_REVIEWS,
-            Supplier.visibility == "public",
-            Supplier.merged_into_id.is_(None),
+            Supplier.is_public,
         )
         .order_by(smoothed.desc() if best else smoothed.asc(), ReputationStats.review_count.desc())
         .limit(ANSWERERS)

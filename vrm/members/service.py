@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from vrm import signals
 from vrm.clock import now
 from vrm.errors import Conflict, DomainError, NotFound
-from vrm.members import export
 from vrm.members.models import Identity, Member, RetiredHandle
 
 log = logging.getLogger(__name__)
@@ -190,16 +189,13 @@ def export_member(session: Session, member: Member) -> dict[str, Any]:
             for identity in member.identities
         ],
     }
+    # Each feature exports its own rows (its handlers, vrm/<feature>/export.py).
     for _handler, section in signals.member_exporting.send(member, session=session):
         if section:
             name, data = section
+            if name in document:
+                raise RuntimeError(f"two exports fill the {name!r} section")
             document[name] = data
-    # Rows of other features that their own handlers leave out: the member's words and
-    # choices in review threads, flags, votes, claims and as a representative/moderator.
-    for name, data in export.authored_sections(session, member.id).items():
-        if name in document:
-            raise RuntimeError(f"two exports fill the {name!r} section")
-        document[name] = data
     return document
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from vrm import signals
 from vrm.members.models import Member
 from vrm.notifications.models import Notification
-from vrm.notifications.service import forget_reviews, link_to, notify, review_link
+from vrm.notifications.service import notify
 from vrm.reviews.models import Review, ReviewMessage
 from vrm.suppliers.models import RepresentativeClaim, Supplier
 from vrm.terms.queries import clause_titles
@@ -48,7 +48,7 @@ def on_review_posted(review: Review, *, session: Session, **_: Any) -> None:
             member_id,
             "review_posted",
             f"New review of {supplier.name}: “{review.title}” ({review.rating} out of 5).",
-            review_link(review.id),
+            review_id=review.id,
         )
 
 
@@ -56,7 +56,7 @@ def on_review_answered(message: ReviewMessage, *, session: Session, **_: Any) ->
     """The reviewer hears of an answer; the representatives hear of the reviewer's reply."""
     review = message.review
     supplier = review.supplier
-    link = f"{review_link(review.id)}#message-{message.id}"
+    about = {"review_id": review.id, "message_id": message.id}
     # author_id is None when a former member left the review: nobody to tell.
     if review.author_id is not None and message.author_id != review.author_id:
         notify(
@@ -64,7 +64,7 @@ def on_review_answered(message: ReviewMessage, *, session: Session, **_: Any) ->
             review.author_id,
             "review_answered",
             f"{supplier.name} answered your review “{review.title}”.",
-            link,
+            **about,
         )
     if not message.as_supplier:
         for member_id in sorted(
@@ -76,7 +76,7 @@ def on_review_answered(message: ReviewMessage, *, session: Session, **_: Any) ->
                     member_id,
                     "review_replied",
                     f"The reviewer replied on “{review.title}” ({supplier.name}).",
-                    link,
+                    **about,
                 )
 
 
@@ -86,7 +86,7 @@ def on_representative_verified(claim: RepresentativeClaim, *, session: Session, 
         claim.member_id,
         "claim_verified",
         f"You now represent {claim.supplier.name} on Parley: you can answer its reviews.",
-        f"/s/{claim.supplier.slug}/represent",
+        supplier_id=claim.supplier_id,
     )
 
 
@@ -100,9 +100,8 @@ def on_terms_proffered(proffer: Any, *, session: Session, **_: Any) -> None:
             member_id,
             "terms_proffered",
             f"A member proffered their terms to {supplier.name}: accept or decline them.",
-            link_to("terms.list_proffers", f"/s/{supplier.slug}/terms/proffers",
-                    slug=supplier.slug),
-        )  # fmt: skip
+            supplier_id=supplier.id,
+        )
 
 
 def on_agreement_made(agreement: Any, *, session: Session, **_: Any) -> None:
@@ -113,7 +112,7 @@ def on_agreement_made(agreement: Any, *, session: Session, **_: Any) -> None:
         "terms_accepted",
         f"{agreement.supplier.name} accepted version {agreement.terms_version.number} of "
         "your terms. Your signed receipt is ready.",
-        link_to("terms.show_agreement", f"/agreements/{agreement.id}", agreement_id=agreement.id),
+        agreement_id=agreement.id,
     )
 
 
@@ -125,7 +124,6 @@ def on_proffer_declined(proffer: Any, *, session: Session, **_: Any) -> None:
         "terms_declined",
         f"{proffer.supplier.name} declined version {proffer.terms_version.number} of your "
         f"terms: “{proffer.reason}”",
-        link_to("terms.my_agreements", "/account/agreements"),
     )
 
 
@@ -137,15 +135,21 @@ def on_terms_report_filed(report: Any, *, session: Session, **_: Any) -> None:
     if supplier is None:
         return
     title = clause_titles(session).get(report.clause, report.clause)
-    path = f"/s/{supplier.slug}/terms"
     for member_id in sorted(representative_ids(session, supplier.id, report.created_at)):
         notify(
             session,
             member_id,
             "terms_broken",
             f"A member reports that {supplier.name} broke their terms: “{title}”.",
-            link_to("terms.supplier_terms", path, slug=supplier.slug) + f"#report-{report.id}",
+            supplier_id=supplier.id,
+            report_id=report.id,
         )
+
+
+def _about(note: Notification) -> dict[str, int]:
+    """The ids of the rows a notification names (its link is built from them)."""
+    columns = ("review_id", "message_id", "supplier_id", "agreement_id", "report_id")
+    return {c.removesuffix("_id"): getattr(note, c) for c in columns if getattr(note, c)}
 
 
 def export_notifications(member: Member, *, session: Session, **_: Any) -> tuple[str, Any]:
@@ -157,23 +161,11 @@ def export_notifications(member: Member, *, session: Session, **_: Any) -> tuple
         "notifications",
         {
             "notifications": [
-                {"kind": n.kind, "text": n.text, "link": n.link, "at": n.created_at.isoformat()}
+                {"kind": n.kind, "text": n.text, "about": _about(n), "at": n.created_at.isoformat()}
                 for n in notes
             ],
         },
     )
-
-
-def forget_erased_members_reviews(
-    member: Member, *, session: Session, keep_reviews: bool = False, **_: Any
-) -> None:
-    """Others' notifications about the member's reviews (new review, the reviewer's reply)
-    quote their titles; they go before the reviews do, every one, withdrawn ones too
-    (only those, when the member leaves their live reviews as a former member's)."""
-    query = select(Review.id).where(Review.author_id == member.id)
-    if keep_reviews:
-        query = query.where(Review.status != "live")
-    forget_reviews(session, list(session.scalars(query)))
 
 
 def connect() -> None:
@@ -186,4 +178,3 @@ def connect() -> None:
     signals.proffer_declined.connect(on_proffer_declined, weak=False)
     signals.terms_report_filed.connect(on_terms_report_filed, weak=False)
     signals.member_exporting.connect(export_notifications, weak=False)
-    signals.member_erasing.connect(forget_erased_members_reviews, weak=False)

@@ -4,12 +4,9 @@ on the member's notifications page."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from flask import has_request_context, url_for
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
-from sqlalchemy.orm import Session
-from werkzeug.routing import BuildError
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from vrm.clock import now
 from vrm.notifications.models import Notification
@@ -18,53 +15,32 @@ from vrm.reviews.models import ChangeClaim, Review
 TEXT_MAX = 500
 
 
-def link_to(endpoint: str, path: str, **values: Any) -> str:
-    """url_for(ENDPOINT); the plain PATH when no request (handlers, CLI) or route."""
-    if has_request_context():
-        try:
-            return url_for(endpoint, **values)
-        except BuildError:
-            pass
-    return path
-
-
-def review_link(review_id: int) -> str:
-    """The review's permalink."""
-    return link_to("reviews.show_review", f"/reviews/{review_id}", review_id=review_id)
-
-
-def _links_to_reviews(review_ids: list[int]) -> list[ColumnElement[bool]]:
-    """Conditions matching every link review_link() may have written for these reviews:
-    with or without a script-root prefix (it depends on whether a request was running)
-    and with or without a ``#message-…`` anchor. The leading ``/`` keeps 48 from 148."""
-    conditions: list[ColumnElement[bool]] = []
-    for review_id in review_ids:
-        path = f"/reviews/{int(review_id)}"
-        conditions += [Notification.link.like(f"%{path}"), Notification.link.like(f"%{path}#%")]
-    return conditions
-
-
-FORGET_CHUNK = 100  # reviews per statement, well under SQLite's expression depth
-
-
-def forget_reviews(session: Session, review_ids: list[int]) -> None:
-    """Delete every notification, anyone's, that points at one of these reviews; such a
-    notification quotes the review's title, and once the review is gone its id may be
-    reused for someone else's."""
-    for start in range(0, len(review_ids), FORGET_CHUNK):
-        chunk = review_ids[start : start + FORGET_CHUNK]
-        session.execute(
-            delete(Notification)
-            .where(or_(*_links_to_reviews(chunk)))
-            .execution_options(synchronize_session="fetch")
-        )
-
-
-def notify(session: Session, member_id: int, kind: str, text: str, link: str) -> Notification:
-    """Add one unread notification for a member."""
+def notify(
+    session: Session,
+    member_id: int,
+    kind: str,
+    text: str,
+    *,
+    review_id: int | None = None,
+    message_id: int | None = None,
+    supplier_id: int | None = None,
+    agreement_id: int | None = None,
+    report_id: int | None = None,
+) -> Notification:
+    """Add one unread notification for a member, naming the rows it is about (its link
+    is built from them when shown: vrm.notifications.links)."""
     if len(text) > TEXT_MAX:
         text = text[: TEXT_MAX - 1] + "…"
-    notification = Notification(member_id=member_id, kind=kind, text=text, link=link[:500])
+    notification = Notification(
+        member_id=member_id,
+        kind=kind,
+        text=text,
+        review_id=review_id,
+        message_id=message_id,
+        supplier_id=supplier_id,
+        agreement_id=agreement_id,
+        report_id=report_id,
+    )
     session.add(notification)
     return notification
 
@@ -75,6 +51,7 @@ def notifications_for(session: Session, member_id: int, limit: int = 100) -> lis
         session.scalars(
             select(Notification)
             .where(Notification.member_id == member_id)
+            .options(selectinload(Notification.supplier))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         )
@@ -112,8 +89,7 @@ def pending_change_claims(session: Session, author_id: int) -> list[ChangeClaim]
             .join(Review, ChangeClaim.review_id == Review.id)
             .where(
                 Review.author_id == author_id,
-                Review.status == "live",
-                Review.visibility == "public",
+                Review.is_public,
                 ChangeClaim.verdict.is_(None),
             )
             .order_by(ChangeClaim.created_at, ChangeClaim.id)
@@ -133,8 +109,7 @@ def due_change_claim_reminders(
             ChangeClaim.verdict.is_(None),
             ChangeClaim.reminded_at.is_(None),
             ChangeClaim.remind_after <= at,
-            Review.status == "live",
-            Review.visibility == "public",
+            Review.is_public,
             Review.author_id.is_not(None),  # a former member's review: nobody to ask
         )
         .order_by(ChangeClaim.id)
@@ -152,7 +127,7 @@ def due_change_claim_reminders(
             "change_claim_reminder",
             f"Was the change made? {review.supplier.name} said they made a change after "
             f"your review “{review.title}”. Tell others whether it happened.",
-            review_link(review.id),
+            review_id=review.id,
         )
         claim.reminded_at = at
     session.flush()

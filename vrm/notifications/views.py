@@ -13,6 +13,7 @@ from vrm.db import get_session, writes
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
 from vrm.identity.forms import EmptyForm
 from vrm.notifications import service
+from vrm.notifications.links import link_for
 
 bp = Blueprint("notifications", __name__)
 LIMIT = {"key_func": member_or_address, "methods": ["POST"]}
@@ -51,7 +52,7 @@ def list_notifications() -> str:
         notifications=service.notifications_for(session, current_user.id),
         unread=service.unread_count(session, current_user.id),
         change_claims=service.pending_change_claims(session, current_user.id),
-        review_link=service.review_link,
+        link_for=link_for,
         button_form=EmptyForm(),
     )
 

@@ -23,7 +23,7 @@ from vrm.reputation.models import (
     ReputationSums,
     ResponseBucket,
 )
-from vrm.reputation.queries import public_supplier_clause, score_of, sector_base_rates
+from vrm.reputation.queries import score_of, sector_base_rates
 from vrm.reputation.scoring import UNIFORM, Parameters, Score, day_number
 from vrm.reputation.service import current_parameters
 from vrm.reputation.tallies import median_from_buckets
@@ -80,7 +80,7 @@ def _score_values(score: Score | None) -> Row:
 def _public_slugs(session: Session) -> dict[int, tuple[str, str]]:
     """id -> (slug, sector) of every public supplier: one query."""
     rows = session.execute(
-        select(Supplier.id, Supplier.slug, Supplier.sector).where(public_supplier_clause())
+        select(Supplier.id, Supplier.slug, Supplier.sector).where(Supplier.is_public)
     )
     return {id_: (slug, sector) for id_, slug, sector in rows}
 
@@ -102,7 +102,7 @@ def supplier_rows(session: Session) -> list[Row]:
             ReputationSums,
             (ReputationSums.supplier_id == Supplier.id) & (ReputationSums.dimension == "overall"),
         )
-        .where(public_supplier_clause())
+        .where(Supplier.is_public)
         .order_by(Supplier.slug)
     )
     found = []

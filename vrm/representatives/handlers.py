@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.members.models import Member
+from vrm.representatives import export
 from vrm.suppliers.models import RepresentativeClaim
 
 
@@ -38,3 +39,5 @@ def export_claims(member: Member, *, session: Session, **_: Any) -> tuple[str, l
 def connect() -> None:
     """Connect this feature's handlers to the domain signals (idempotent)."""
     signals.member_exporting.connect(export_claims, weak=False)
+    for section in export.SECTIONS:
+        signals.member_exporting.connect(section, weak=False)

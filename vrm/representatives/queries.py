@@ -27,13 +27,6 @@ def viewer_id(viewer: Any) -> int | None:
     return int(viewer.id)
 
 
-def public_supplier(session: Session, slug: str) -> Supplier:
-    supplier = session.scalar(select(Supplier).where(Supplier.slug == slug))
-    if supplier is None or not supplier.is_public:
-        raise NotFound("There is no supplier or service at this address.")
-    return supplier
-
-
 def get_claim(session: Session, claim_id: int) -> RepresentativeClaim:
     claim = session.get(RepresentativeClaim, claim_id)
     if claim is None:

@@ -21,6 +21,7 @@ from vrm.identity.safe_http import guarded_session
 from vrm.representatives import queries, service, verification
 from vrm.representatives.forms import ClaimForm, EmailClaimForm, ReasonForm
 from vrm.settings_access import get_settings
+from vrm.suppliers.queries import public_supplier
 
 bp = Blueprint("representatives", __name__)
 LIMIT = {"key_func": member_or_address, "methods": ["POST"]}
@@ -38,7 +39,7 @@ def _render_represent(
     slug: str, *, status: int = 200, error: DomainError | None = None, **forms: Any
 ) -> tuple[str, int]:
     session = get_session()
-    supplier = queries.public_supplier(session, slug)
+    supplier = public_supplier(session, slug)
     member_id = queries.viewer_id(current_user)
     claim = service.open_claim(session, member_id, supplier.id) if member_id else None
     settings = get_settings()
@@ -75,7 +76,7 @@ def start_claim(slug: str) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_represent(slug, status=400, claim_form=form)
     session = get_session()
-    supplier = queries.public_supplier(session, slug)
+    supplier = public_supplier(session, slug)
     try:
         service.request_claim(
             session,
@@ -101,7 +102,7 @@ def start_email_claim(slug: str) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _render_represent(slug, status=400, email_form=form)
     session = get_session()
-    supplier = queries.public_supplier(session, slug)
+    supplier = public_supplier(session, slug)
     claim = service.open_claim(session, current_user.id, supplier.id)
     try:
         if claim is None or claim.method != "email" or claim.status != "pending":
@@ -196,7 +197,7 @@ def revoke_claim(claim_id: int) -> Response | tuple[str, int]:
 @bp.get("/s/<slug>/representatives/log")
 def show_log(slug: str) -> str:
     session = get_session()
-    supplier = queries.public_supplier(session, slug)
+    supplier = public_supplier(session, slug)
     return render_template(
         "representatives/log.html", supplier=supplier, entries=queries.public_log(session, supplier)
     )

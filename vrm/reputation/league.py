@@ -14,7 +14,7 @@ from vrm.clock import now as clock_now
 from vrm.errors import DomainError, NotFound
 from vrm.pagination import Page, whole_number
 from vrm.reputation.models import ReputationStats, ReputationSums
-from vrm.reputation.queries import public_supplier_clause, score_of, sector_base_rates
+from vrm.reputation.queries import score_of, sector_base_rates
 from vrm.reputation.scoring import UNIFORM, Parameters, Score, day_number
 from vrm.reputation.service import current_parameters
 from vrm.suppliers.models import Area, Supplier
@@ -90,7 +90,7 @@ def scored_suppliers(
     query = (
         select(Supplier, ReputationSums)
         .join(ReputationSums, ReputationSums.supplier_id == Supplier.id)
-        .where(ReputationSums.dimension == "overall", public_supplier_clause())
+        .where(ReputationSums.dimension == "overall", Supplier.is_public)
     )
     if filters.kind:
         query = query.where(Supplier.kind == filters.kind)
@@ -160,12 +160,12 @@ def league(
     )
 
 
-def _admitted(session: Session, filters: LeagueFilters) -> Select[tuple[int]]:
+def _admitted(session: Session, filters: LeagueFilters) -> Select[int]:
     """Ids of the public suppliers with reviews that FILTERS admit."""
     query = (
         select(Supplier.id)
         .join(ReputationStats, ReputationStats.supplier_id == Supplier.id)
-        .where(ReputationStats.review_count > 0, public_supplier_clause())
+        .where(ReputationStats.review_count > 0, Supplier.is_public)
     )
     if filters.kind:
         query = query.where(Supplier.kind == filters.kind)

@@ -59,10 +59,6 @@ class SupplierReputation:
     params: Parameters
 
 
-def public_supplier_clause() -> Any:
-    return (Supplier.visibility == "public") & Supplier.merged_into_id.is_(None)
-
-
 def sector_base_rates(
     session: Session, sectors: Sequence[str] | None = None
 ) -> dict[tuple[str, str], tuple[float, ...]]:

@@ -12,7 +12,9 @@ a day old, which /methodology says.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select, update
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from vrm.reputation.models import ReputationStats, ReputationSums
@@ -40,7 +42,7 @@ def rerank(session: Session, params: Parameters, *, only_unranked: bool = False)
     )
     if only_unranked:
         query = query.where(ReputationStats.ranked_day.is_(None))
-    written, batch = 0, []
+    written, batch = 0, list[dict[str, Any]]()
     for supplier_id, sector, sums in session.execute(query).all():
         key = league_key(sums, rates.get((sector, "overall"), UNIFORM), params)
         batch.append({"sid": supplier_id, "key": key})
@@ -51,12 +53,14 @@ def rerank(session: Session, params: Parameters, *, only_unranked: bool = False)
     return written
 
 
-def _write(session: Session, batch: list[dict[str, object]], day: float) -> int:
+def _write(session: Session, batch: list[dict[str, Any]], day: float) -> int:
     if not batch:
         return 0
+    # Core, by primary key per parameter set: one executemany, no ORM bookkeeping.
+    table = cast(Table, ReputationStats.__table__)
     statement = (
-        update(ReputationStats.__table__)
-        .where(ReputationStats.__table__.c.supplier_id == bindparam("sid"))
+        update(table)
+        .where(table.c.supplier_id == bindparam("sid"))
         .values(rank_key=bindparam("key"), ranked_day=day)
     )
     session.execute(statement, batch)

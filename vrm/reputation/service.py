@@ -170,8 +170,8 @@ def _fold(
     if new is not None:
         _add_counts(session, stats[new.supplier_id], new, 1)
     _write_entry(session, review_id, entry, new)
-    for row in stats.values():
-        store_rank(session, row, params)
+    for locked in stats.values():
+        store_rank(session, locked, params)
 
 
 def store_rank(session: Session, stats: ReputationStats, params: Parameters) -> None:

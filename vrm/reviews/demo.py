@@ -158,4 +158,4 @@ def _member(session: Session, issuer: str, handle: str) -> Member:
 
 def _supplier(session: Session, key: str) -> Supplier | None:
     column = Supplier.register_key if key.startswith("la:") else Supplier.slug
-    return session.scalar(select(Supplier).where(column == key, Supplier.visibility == "public"))
+    return session.scalar(select(Supplier).where(column == key, Supplier.is_public))

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.members.models import Member
-from vrm.reviews import service
+from vrm.reviews import export, service
 from vrm.reviews.models import ASPECTS, HelpfulVote, Review, ReviewFlag, ReviewRevision
+from vrm.suppliers.models import Supplier
 
 
 def withdraw_reviews_of_erased_member(
@@ -96,9 +97,40 @@ def export_reviews(member: Member, *, session: Session, **_: Any) -> tuple[str, 
     return ("reviews", documents)
 
 
+def move_reviews_of_merged_supplier(
+    source: Supplier, *, session: Session, into: Supplier, **_: Any
+) -> list[int]:
+    """Every review of the merged-away supplier now belongs to ``into``, and so do flags
+    raised on its behalf; returns the moved reviews' ids (for reputation and search).
+
+    An author who reviewed both keeps both live: the moved one is marked as merged in
+    (merged_from_id), which the one-live-review rule allows."""
+    target_authors = set(
+        session.scalars(
+            select(Review.author_id).where(Review.supplier_id == into.id, Review.status == "live")
+        )
+    )
+    moved: list[int] = []
+    for review in session.scalars(select(Review).where(Review.supplier_id == source.id)):
+        if review.status == "live" and review.author_id in target_authors:
+            review.merged_from_id = source.id
+        review.supplier = into
+        moved.append(review.id)
+    session.execute(
+        update(ReviewFlag)
+        .where(ReviewFlag.on_behalf_of_supplier_id == source.id)
+        .values(on_behalf_of_supplier_id=into.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    return moved
+
+
 def connect() -> None:
     """Connect this feature's handlers to the domain signals (idempotent: blinker keeps
     one connection per receiver)."""
     signals.member_erasing.connect(withdraw_reviews_of_erased_member, weak=False)
     signals.member_erasing_last.connect(delete_or_unlink_reviews, weak=False)
     signals.member_exporting.connect(export_reviews, weak=False)
+    for section in export.SECTIONS:
+        signals.member_exporting.connect(section, weak=False)
+    signals.supplier_merging.connect(move_reviews_of_merged_supplier, weak=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from vrm.db import NEVER_REUSED_IDS, Base, created_at, intpk
@@ -108,9 +109,16 @@ class Review(Base):
         back_populates="review", cascade="all, delete-orphan", order_by="ReviewMessage.id"
     )
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
+        """Live and not hidden; public to readers only if its supplier is public too
+        (vrm.reviews.queries.public_review_clause, is_public_review)."""
         return self.status == "live" and self.visibility == "public"
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.status == "live", cls.visibility == "public")
 
     def aspect_ratings(self) -> dict[str, int | None]:
         return {aspect: getattr(self, f"rating_{aspect}") for aspect in ASPECTS}

@@ -28,12 +28,7 @@ ANSWERED = {"yes": Review.first_answer_at.is_not(None), "no": Review.first_answe
 
 def public_review_clause() -> ColumnElement[bool]:
     """The condition for a public review; needs Supplier joined (public_reviews does it)."""
-    return and_(
-        Review.status == "live",
-        Review.visibility == "public",
-        Supplier.visibility == "public",
-        Supplier.merged_into_id.is_(None),
-    )
+    return and_(Review.is_public, Supplier.is_public)
 
 
 def public_reviews(session: Session | None = None) -> Select[Review]:

@@ -102,7 +102,7 @@ def _require_public_supplier(supplier: Supplier) -> None:
             "This supplier was merged into another entry; review that one instead.",
             hint="Follow the supplier's page to where it now lives.",
         )
-    if supplier.visibility != "public":
+    if not supplier.is_public:  # not merged (above), so removed
         raise NotFound("There is no such supplier on Parley.")
 
 

@@ -23,6 +23,7 @@ from vrm.reviews import policies, queries, service
 from vrm.reviews.forms import FlagForm, NextForm, ReviewForm
 from vrm.reviews.models import ASPECT_LABELS, Review, ReviewRevision
 from vrm.suppliers.models import Supplier
+from vrm.suppliers.queries import public_supplier
 
 bp = Blueprint("reviews", __name__)
 
@@ -34,13 +35,6 @@ def _review_labels() -> dict[str, Any]:
 
 write_limit = limiter.limit(WRITE_LIMIT, key_func=member_or_address, methods=["POST"])
 Page = tuple[str, int]
-
-
-def _supplier(slug: str) -> Supplier:
-    supplier = get_session().scalar(select(Supplier).where(Supplier.slug == slug))
-    if supplier is None or supplier.visibility != "public":
-        raise NotFound("There is no such supplier or public service on Parley.")
-    return supplier
 
 
 def _review(review_id: int) -> Review:
@@ -84,9 +78,7 @@ def _render_form(form: ReviewForm, supplier: Supplier, review: Review | None, st
 @write_limit
 def new_review(slug: str) -> Response | Page:
     session = get_session()
-    supplier = _supplier(slug)
-    if supplier.merged_into is not None:
-        return redirect(url_for("reviews.new_review", slug=supplier.merged_into.slug), code=301)
+    supplier = public_supplier(session, slug)
     service.require_independent(session, current_user, supplier)  # before a form is filled
     existing = queries.live_review_by(session, current_user.id, supplier.id)
     if existing is not None and request.method == "GET":

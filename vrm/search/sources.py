@@ -170,16 +170,15 @@ def visible_keys(session: Session, keys: list[tuple[str, int]]) -> set[tuple[str
     are checked against this."""
     suppliers = [i for t, i in keys if t == "supplier"]
     reviews = [i for t, i in keys if t == "review"]
-    public_supplier = (Supplier.visibility == "public") & Supplier.merged_into_id.is_(None)
     selects = []
     if suppliers:
         selects.append(
             select(literal("supplier"), Supplier.id).where(
-                Supplier.id.in_(suppliers), public_supplier
+                Supplier.id.in_(suppliers), Supplier.is_public
             )
         )
     if reviews:
-        public_suppliers = select(Supplier.id).where(public_supplier)
+        public_suppliers = select(Supplier.id).where(Supplier.is_public)
         selects.append(
             public_review_select()
             .where(Review.id.in_(reviews), Review.supplier_id.in_(public_suppliers))

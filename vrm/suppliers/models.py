@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from vrm.db import NEVER_REUSED_IDS, Base, created_at, intpk
@@ -70,9 +71,18 @@ class Supplier(Base):
         back_populates="supplier", cascade="all, delete-orphan", order_by="SupplierAlias.name"
     )
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
+        """The one rule for a public supplier: not removed, not merged into another.
+
+        In Python on a loaded row, and as SQL in queries (``.where(Supplier.is_public)``).
+        """
         return self.visibility == "public" and self.merged_into_id is None
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.visibility == "public", cls.merged_into_id.is_(None))
 
     def __repr__(self) -> str:
         return f"<Supplier {self.slug}>"

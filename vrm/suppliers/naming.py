@@ -11,6 +11,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from slugify import slugify as _slugify
+
 SLUG_MAX = 100
 SIMILARITY_THRESHOLD = 0.85
 
@@ -21,11 +23,19 @@ _LOOPBACK_HOSTS = {"127.0.0.1", "localhost"}
 _NOISE_WORDS = {"the", "ltd", "limited", "plc", "llp", "inc", "co", "company", "uk", "group"}
 
 
+# "&" reads "and"; an apostrophe joins its word ("Sainsbury's" → sainsburys).
+_SLUG_REPLACEMENTS = [["&", " and "], ["'", ""], ["’", ""]]
+
+
 def slugify(text: str, max_length: int = SLUG_MAX) -> str:
-    """Lower-case ASCII words joined by hyphens; "supplier" when nothing is left."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    ascii_text = ascii_text.replace("&", " and ").replace("'", "").replace("’", "")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """Lower-case ASCII words joined by hyphens; "supplier" when nothing is left.
+
+    Every script's letters are transliterated (python-slugify with text-unidecode), not
+    dropped: "Ørsted" → orsted, "Газпром" → gazprom, "中国移动" → zhong-guo-yi-dong.
+    Suppliers slugged before this rule keep working: the migration c3b1f0a2d9e4 moved
+    the slugs that lost letters and left their old ones as redirects.
+    """
+    slug = _slugify(text, replacements=_SLUG_REPLACEMENTS, lowercase=True)
     slug = slug[:max_length].rstrip("-")
     return slug or "supplier"
 

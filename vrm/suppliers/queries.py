@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from vrm.errors import DomainError
+from vrm.errors import DomainError, NotFound
 from vrm.pagination import MAX_PAGE, Page, whole_number
-from vrm.suppliers.models import Area, Supplier, SupplierAlias
+from vrm.suppliers.models import Area, Supplier, SupplierAlias, SupplierSlugRedirect
 from vrm.suppliers.sectors import KINDS, SECTORS
 
 PER_PAGE_DEFAULT, PER_PAGE_MAX = 20, 100
@@ -81,10 +81,6 @@ def parse_filters(
     )
 
 
-def public_condition() -> list[ColumnElement[bool]]:
-    return [Supplier.visibility == "public", Supplier.merged_into_id.is_(None)]
-
-
 def _area_ids(session: Session, area: Area) -> list[int]:
     """The area and every area under it (nation → region → local authority)."""
     ids, frontier = [area.id], [area.id]
@@ -95,7 +91,7 @@ def _area_ids(session: Session, area: Area) -> list[int]:
 
 
 def list_suppliers(session: Session, filters: SupplierFilter) -> Page:
-    conditions = public_condition()
+    conditions: list[ColumnElement[bool]] = [Supplier.is_public.expression]
     if filters.q:
         pattern = (
             "%"
@@ -162,28 +158,85 @@ def region_of(area: Area | None) -> Area | None:
     return area.parent if area.kind == "local_authority" else area
 
 
+class SupplierRemoved(DomainError):
+    status = 410
+    title = "This page was removed"
+
+
+class SupplierMoved(DomainError):
+    """The slug was the supplier's before a rename or a merge; ``slug`` is where it is now.
+
+    Every page and API route that takes a slug answers this with a permanent redirect to
+    the same route under the new slug (vrm.suppliers.views)."""
+
+    status = 301
+    title = "Moved Permanently"
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"This supplier is now at {slug}.")
+        self.slug = slug
+
+
+def public_by_slug(session: Session, slug: str) -> tuple[Supplier, str | None]:
+    """The public supplier for a slug, and the slug to redirect to when it has moved.
+
+    The one lookup of a supplier by slug: old slugs (renames, merges) lead to where the
+    supplier is now, through chains of merges. Raises NotFound for unknown slugs and
+    SupplierRemoved (410) for removed suppliers.
+    """
+    supplier = session.scalar(select(Supplier).where(Supplier.slug == slug))
+    if supplier is None:
+        redirect = session.scalar(
+            select(SupplierSlugRedirect).where(SupplierSlugRedirect.old_slug == slug)
+        )
+        supplier = session.get(Supplier, redirect.supplier_id) if redirect else None
+    for _hop in range(10):  # merges chain; the bound guards against a corrupt loop
+        if supplier is None or supplier.merged_into_id is None:
+            break
+        supplier = session.get(Supplier, supplier.merged_into_id)
+    if supplier is None or supplier.merged_into_id is not None:
+        raise NotFound("There is no supplier or public service at this address.")
+    if not supplier.is_public:  # not merged (above), so removed
+        raise SupplierRemoved(
+            f"“{supplier.name}” was removed from Parley by a moderator: "
+            f"{supplier.visibility_reason or 'no reason given'}",
+            hint="Find the organisation you meant in the directory.",
+        )
+    return supplier, (supplier.slug if supplier.slug != slug else None)
+
+
+def public_supplier(session: Session, slug: str) -> Supplier:
+    """The public supplier at this slug; raises SupplierMoved for an old one (a 301)."""
+    supplier, moved_to = public_by_slug(session, slug)
+    if moved_to:
+        raise SupplierMoved(moved_to)
+    return supplier
+
+
 def find_public_by_slug(session: Session, slug: str) -> Supplier | None:
-    """A public supplier by its current slug, or None (for form fields naming one)."""
+    """A public supplier by a slug or a link to it, or None (for form fields naming one)."""
     slug = slug.strip().strip("/").rsplit("/", 1)[-1]
-    return session.scalar(select(Supplier).where(Supplier.slug == slug, *public_condition()))
+    try:
+        return public_by_slug(session, slug)[0]
+    except DomainError:
+        return None
 
 
 def supplier_page(session: Session, supplier: Supplier) -> dict[str, Any]:
     """What the supplier page shows besides the supplier itself."""
-    public = public_condition()
     return {
         "region": region_of(supplier.area),
         "children": list(
             session.scalars(
                 select(Supplier)
-                .where(Supplier.parent_id == supplier.id, *public)
+                .where(Supplier.parent_id == supplier.id, Supplier.is_public)
                 .order_by(Supplier.name)
             )
         ),
         "predecessors": list(
             session.scalars(
                 select(Supplier)
-                .where(Supplier.replaced_by_id == supplier.id, *public)
+                .where(Supplier.replaced_by_id == supplier.id, Supplier.is_public)
                 .order_by(Supplier.name)
             )
         ),

@@ -21,7 +21,6 @@ from vrm.db import is_id
 from vrm.errors import Conflict, DomainError, NotFound
 from vrm.members.models import ROLES, Member
 from vrm.members.policies import require_moderator
-from vrm.reviews.models import Review, ReviewFlag
 from vrm.suppliers import naming
 from vrm.suppliers.models import (
     Area,
@@ -43,21 +42,12 @@ class SupplierError(DomainError):
     title = "Check the supplier's details"
 
 
-class SupplierRemoved(DomainError):
-    status = 410
-    title = "This page was removed"
-
-
 @dataclasses.dataclass(frozen=True)
 class MergeResult:
     moved_review_ids: list[int]
     # Reviews whose author already has a live review of the target: the one-live-review
     # index forbids two on one supplier, so these stay (live, by permalink) on the source.
     kept_review_ids: list[int]
-
-
-def is_public(supplier: Supplier) -> bool:
-    return supplier.visibility == "public" and supplier.merged_into_id is None
 
 
 def clean_name(raw: str | None, field: str = "name") -> str:
@@ -165,7 +155,7 @@ def create_supplier(
     if area_id is not None and area is None:
         raise SupplierError("Choose an area from the list.", field="area")
     parent = session.get(Supplier, parent_id) if is_id(parent_id) else None
-    if parent_id is not None and (parent is None or not is_public(parent)):
+    if parent_id is not None and (parent is None or not parent.is_public):
         raise SupplierError("The organisation it belongs to is not in Parley.", field="parent")
     if actor is not None:  # the register importer matches by its own key
         _refuse_same(session, name, domain, area)
@@ -207,11 +197,7 @@ def _refuse_same(session: Session, name: str, domain: str | None, area: Area | N
             Supplier.website_domain.is_(None), Supplier.area_id == (area.id if area else None)
         )
     )
-    candidates = session.scalars(
-        select(Supplier).where(
-            same_place, Supplier.visibility == "public", Supplier.merged_into_id.is_(None)
-        )
-    )
+    candidates = session.scalars(select(Supplier).where(same_place, Supplier.is_public))
     for existing in candidates:
         if naming.normalise_name(existing.name) == key:
             raise SupplierError(
@@ -229,19 +215,18 @@ def likely_duplicates(
         host = naming.normalise_domain(domain, allow_loopback=True)
     except ValueError:
         host = None
-    public = (Supplier.visibility == "public", Supplier.merged_into_id.is_(None))
     if host:
         for supplier_id in session.scalars(
-            select(Supplier.id).where(Supplier.website_domain == host, *public)
+            select(Supplier.id).where(Supplier.website_domain == host, Supplier.is_public)
         ):
             scores[supplier_id] = 2.0
     wanted = naming.normalise_name(name or "")
     if wanted:
-        names = session.execute(select(Supplier.id, Supplier.name).where(*public))
+        names = session.execute(select(Supplier.id, Supplier.name).where(Supplier.is_public))
         alias_names = session.execute(
             select(SupplierAlias.supplier_id, SupplierAlias.name)
             .join(Supplier, Supplier.id == SupplierAlias.supplier_id)
-            .where(*public)
+            .where(Supplier.is_public)
         )
         for supplier_id, candidate in [*names, *alias_names]:
             score = naming.name_similarity(wanted, naming.normalise_name(candidate))
@@ -268,23 +253,15 @@ def merge_suppliers(
     _require_moderator(moderator)
     if source.id == target.id:
         raise SupplierError("Choose a different supplier to merge into.", field="target")
-    if not is_public(source):
+    if not source.is_public:
         raise Conflict("This supplier was already merged or removed.")
-    if not is_public(target):
+    if not target.is_public:
         raise SupplierError("That supplier was merged or removed; choose another.", field="target")
-    target_authors = set(
-        session.scalars(
-            select(Review.author_id).where(Review.supplier_id == target.id, Review.status == "live")
-        )
-    )
+    # Each feature moves its own rows (reviews and their flags: vrm/reviews/handlers.py).
     moved: list[int] = []
+    for _handler, review_ids in signals.supplier_merging.send(source, session=session, into=target):
+        moved += review_ids or []
     kept: list[int] = []  # none since reviews from a merge may sit beside the author's own
-    for review in session.scalars(select(Review).where(Review.supplier_id == source.id)):
-        if review.status == "live" and review.author_id in target_authors:
-            # The author reviewed both: both stay live, this one marked as merged in.
-            review.merged_from_id = source.id
-        review.supplier = target
-        moved.append(review.id)
     _move_links(session, source, target)
     known = {target.name.casefold(), *(alias.name.casefold() for alias in target.aliases)}
     for alias in [source.name, *(a.name for a in source.aliases)]:
@@ -311,9 +288,9 @@ def merge_suppliers(
 
 
 def _move_links(session: Session, source: Supplier, target: Supplier) -> None:
-    """Repoint everything else that names the source (watches: vrm/watch/handlers.py)."""
+    """Repoint the directory's own rows that name the source (the other features' rows
+    move in their supplier_merging and supplier_merged handlers)."""
     moves = [
-        (ReviewFlag, ReviewFlag.on_behalf_of_supplier_id),
         (Supplier, Supplier.parent_id),
         (Supplier, Supplier.replaced_by_id),
         (SupplierSlugRedirect, SupplierSlugRedirect.supplier_id),
@@ -349,32 +326,6 @@ def remove_supplier(
     )
     signals.supplier_changed.send(supplier, session=session)
     log.info("moderator %s removed supplier %s", moderator.id, supplier.slug)
-
-
-def get_public_by_slug(session: Session, slug: str) -> tuple[Supplier, str | None]:
-    """The public supplier for a slug, and the slug to redirect to when it has moved.
-
-    Raises NotFound for unknown slugs and SupplierRemoved (410) for removed suppliers.
-    """
-    supplier = session.scalar(select(Supplier).where(Supplier.slug == slug))
-    if supplier is None:
-        redirect = session.scalar(
-            select(SupplierSlugRedirect).where(SupplierSlugRedirect.old_slug == slug)
-        )
-        supplier = session.get(Supplier, redirect.supplier_id) if redirect else None
-    for _hop in range(10):  # merges chain; the bound guards against a corrupt loop
-        if supplier is None or supplier.merged_into_id is None:
-            break
-        supplier = session.get(Supplier, supplier.merged_into_id)
-    if supplier is None or supplier.merged_into_id is not None:
-        raise NotFound("There is no supplier or public service at this address.")
-    if supplier.visibility == "removed":
-        raise SupplierRemoved(
-            f"“{supplier.name}” was removed from Parley by a moderator: "
-            f"{supplier.visibility_reason or 'no reason given'}",
-            hint="Find the organisation you meant in the directory.",
-        )
-    return supplier, (supplier.slug if supplier.slug != slug else None)
 
 
 def set_member_role(session: Session, *, handle: str, role: str) -> Member:

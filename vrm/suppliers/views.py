@@ -19,7 +19,7 @@ from vrm.pagination import note_past_end, within_range
 from vrm.settings_access import get_settings
 from vrm.suppliers import queries, service
 from vrm.suppliers.forms import NO_AREA, MergeForm, RemoveForm, SupplierForm
-from vrm.suppliers.models import Area
+from vrm.suppliers.models import Area, Supplier
 from vrm.suppliers.sectors import KINDS, SECTORS
 
 bp = Blueprint("suppliers", __name__)
@@ -34,6 +34,19 @@ def _field_error(form: FlaskForm, exc: DomainError) -> None:
         field.errors = [*field.errors, exc.detail]
     else:
         form.form_errors.append(exc.detail)
+
+
+@bp.app_errorhandler(queries.SupplierMoved)
+def _moved(exc: queries.SupplierMoved) -> Response:
+    """Any route that found its supplier by an old slug: the same route at the new one,
+    with the same query (308 keeps a form's method and body)."""
+    if request.endpoint is None or "slug" not in (request.view_args or {}):
+        abort(404)  # only routes with a <slug> call public_supplier; a lookup by form
+        # field or query argument uses public_by_slug and takes the current supplier
+    target = url_for(request.endpoint, **{**(request.view_args or {}), "slug": exc.slug})
+    query = request.query_string.decode()
+    code = 301 if request.method in ("GET", "HEAD") else 308
+    return redirect(f"{target}?{query}" if query else target, code=code)
 
 
 @bp.get("/suppliers")
@@ -140,11 +153,7 @@ def show_supplier(slug: str) -> Page:
     from vrm.watch.shifts import shift_marks
 
     session = get_session()
-    supplier, moved_to = service.get_public_by_slug(session, slug)
-    if moved_to:
-        query = request.query_string.decode()
-        target = url_for("suppliers.show_supplier", slug=moved_to)
-        return redirect(f"{target}?{query}" if query else target, code=301)
+    supplier = queries.public_supplier(session, slug)
     reviews = supplier_reviews_context(session, supplier, request.args, current_user)
     note_past_end(reviews["review_filters"].page, reviews["review_page"])
     return render_template(
@@ -162,19 +171,17 @@ def show_supplier(slug: str) -> Page:
     )
 
 
-def _moderated_supplier(slug: str) -> tuple[Any, str | None]:
+def _moderated_supplier(slug: str) -> Supplier:
     if not current_user.is_moderator:
         raise NotAllowed("Only moderators can merge or remove suppliers.")
-    return service.get_public_by_slug(get_session(), slug)
+    return queries.public_supplier(get_session(), slug)
 
 
 @bp.route("/s/<slug>/merge", methods=["GET", "POST"])
 @login_required
 @limiter.limit(WRITE_LIMIT, key_func=member_or_address, methods=["POST"])
 def merge_supplier(slug: str) -> Page:
-    supplier, moved_to = _moderated_supplier(slug)
-    if moved_to:
-        return redirect(url_for("suppliers.merge_supplier", slug=moved_to), code=301)
+    supplier = _moderated_supplier(slug)
     session, form = get_session(), MergeForm()
     candidates = [
         s
@@ -221,9 +228,7 @@ def merge_supplier(slug: str) -> Page:
 @login_required
 @limiter.limit(WRITE_LIMIT, key_func=member_or_address, methods=["POST"])
 def remove_supplier(slug: str) -> Page:
-    supplier, moved_to = _moderated_supplier(slug)
-    if moved_to:
-        return redirect(url_for("suppliers.remove_supplier", slug=moved_to), code=301)
+    supplier = _moderated_supplier(slug)
     session, form = get_session(), RemoveForm()
 
     def again(status: int) -> tuple[str, int]:

@@ -15,6 +15,7 @@ from vrm.errors import DomainError, NotAllowed
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
 from vrm.representatives.policies import is_verified_representative
 from vrm.suppliers.models import Supplier
+from vrm.suppliers.queries import public_supplier
 from vrm.terms import agreements, queries, reports
 from vrm.terms.blueprint import bp, show_error
 from vrm.terms.forms import AnswerForm, ButtonForm, DeclineForm, ReportForm, StandingForm
@@ -47,7 +48,7 @@ def _supplier_page(
 
 @bp.get("/s/<slug>/terms")
 def supplier_terms(slug: str) -> str:
-    return _supplier_page(queries.public_supplier(get_session(), slug))
+    return _supplier_page(public_supplier(get_session(), slug))
 
 
 @bp.route("/s/<slug>/terms/proffer", methods=["GET", "POST"])
@@ -55,7 +56,7 @@ def supplier_terms(slug: str) -> str:
 @WRITE
 def proffer_terms(slug: str) -> Response | tuple[str, int]:
     session = get_session()
-    supplier = queries.public_supplier(session, slug)
+    supplier = public_supplier(session, slug)
     form = ButtonForm()
     if form.validate_on_submit():
         try:
@@ -80,7 +81,7 @@ def _proffer_page(supplier: Supplier, form: ButtonForm, status: int) -> tuple[st
 
 def _represented(slug: str) -> Supplier:
     session = get_session()
-    supplier = queries.public_supplier(session, slug)
+    supplier = public_supplier(session, slug)
     if not is_verified_representative(session, current_user.id, supplier.id):
         raise NotAllowed("Only this supplier's verified representatives can see its proffers.")
     return supplier
@@ -145,7 +146,7 @@ def _proffer(supplier: Supplier, proffer_id: int) -> Proffer:
 @WRITE
 def accept_proffer(slug: str, proffer_id: int) -> Response:
     session = get_session()
-    supplier = queries.public_supplier(session, slug)
+    supplier = public_supplier(session, slug)
     proffer = _proffer(supplier, proffer_id)
     _button_ok()
     version = proffer.terms_version
@@ -166,7 +167,7 @@ def accept_proffer(slug: str, proffer_id: int) -> Response:
 @WRITE
 def decline_proffer(slug: str, proffer_id: int) -> Response | tuple[str, int]:
     session = get_session()
-    supplier = queries.public_supplier(session, slug)
+    supplier = public_supplier(session, slug)
     proffer = _proffer(supplier, proffer_id)
     form = DeclineForm()
     if not form.validate_on_submit():
@@ -214,7 +215,7 @@ def declare_standing(slug: str) -> Response | tuple[str, int]:
 @WRITE
 def withdraw_standing(slug: str, standing_id: int) -> Response:
     session = get_session()
-    supplier = queries.public_supplier(session, slug)
+    supplier = public_supplier(session, slug)
     standing = session.get(StandingAcceptance, standing_id)
     if standing is None or standing.supplier_id != supplier.id:
         abort(404, "There is no such standing acceptance.")

@@ -66,10 +66,7 @@ def _demo_suppliers(session: Session, slugs: tuple[str, ...]) -> list[Supplier]:
     if not found:  # whatever directory the demo has: its first two public suppliers
         found = list(
             session.scalars(
-                select(Supplier)
-                .where(Supplier.visibility == "public", Supplier.merged_into_id.is_(None))
-                .order_by(Supplier.id)
-                .limit(2)
+                select(Supplier).where(Supplier.is_public).order_by(Supplier.id).limit(2)
             )
         )
     return [s for s in found if s.is_public][:2]

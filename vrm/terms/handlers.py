@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.members.models import Member
-from vrm.terms import queries
+from vrm.terms import export, queries
 from vrm.terms.models import Agreement, Proffer, Terms, TermsReport, TermsVersion
 
 
@@ -74,4 +74,6 @@ def erase_terms(member: Member, *, session: Session, **_: Any) -> None:
 def connect() -> None:
     """Connect this feature's handlers to the domain signals."""
     signals.member_exporting.connect(export_terms)
+    for section in export.SECTIONS:
+        signals.member_exporting.connect(section, weak=False)
     signals.member_erasing.connect(erase_terms)

@@ -36,13 +36,6 @@ from vrm.terms.models import (
 DECIDED = ("pending", "accepted", "declined")
 
 
-def public_supplier(session: Session, slug: str) -> Supplier:
-    supplier = session.scalar(select(Supplier).where(Supplier.slug == slug))
-    if supplier is None or not supplier.is_public:
-        raise NotFound("There is no supplier or service at this address.")
-    return supplier
-
-
 def member_by_handle(session: Session, handle: str) -> Member:
     member = session.scalar(select(Member).where(Member.handle == handle.lower()))
     if member is None:
@@ -304,8 +297,7 @@ def clause_register(session: Session, clause: Clause) -> dict[str, Any]:
         .join(ClauseVersion, ClauseVersion.id == StandingAcceptance.clause_version_id)
         .where(
             StandingAcceptance.clause_version_id.in_(version_ids),
-            Supplier.visibility == "public",
-            Supplier.merged_into_id.is_(None),
+            Supplier.is_public,
         )
         .order_by(Supplier.name)
     ).all()
@@ -316,7 +308,7 @@ def clause_register(session: Session, clause: Clause) -> dict[str, Any]:
     totals = dict(
         session.execute(
             select(Supplier.sector, func.count())
-            .where(Supplier.visibility == "public", Supplier.merged_into_id.is_(None))
+            .where(Supplier.is_public)
             .group_by(Supplier.sector)
         ).all()
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import has_request_context, url_for
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -19,12 +18,6 @@ from vrm.suppliers.models import Supplier
 from vrm.watch.models import ShiftState, SupplierShift, Watch
 from vrm.watch.queries import describe, shift_audience
 from vrm.watch.shifts import fold_review, replay_supplier, shift_text
-
-
-def supplier_chart_link(slug: str) -> str:
-    if has_request_context():
-        return url_for("suppliers.show_supplier", slug=slug, _anchor="over-time")
-    return f"/s/{slug}#over-time"
 
 
 def on_review_posted(review: Review, *, session: Session, **_: Any) -> None:
@@ -41,8 +34,7 @@ def tell_of_shift(session: Session, supplier: Supplier, shift: SupplierShift) ->
         f"({shift.after_count} recent reviews against {shift.before_count} before)."
     )
     for member_id in sorted(shift_audience(session, supplier)):
-        notify(session, member_id, "shift", text[0].upper() + text[1:],
-               supplier_chart_link(supplier.slug))  # fmt: skip
+        notify(session, member_id, "shift", text[0].upper() + text[1:], supplier_id=supplier.id)
 
 
 def on_supplier_merged(source: Supplier, *, session: Session, into: Supplier, **_: Any) -> None:

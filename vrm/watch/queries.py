@@ -9,7 +9,6 @@ from typing import Any
 from flask import has_request_context, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
-from werkzeug.routing import BuildError
 
 from vrm.search.sources import review_document_for, supplier_document_for
 from vrm.suppliers.models import Area, Supplier
@@ -143,9 +142,4 @@ def describe(session: Session, watches: Sequence[Watch]) -> list[WatchRow]:
 
 def _url(endpoint: str, fallback: str, **values: Any) -> str:
     """A link to a target; the plain path outside a request (the export from the CLI)."""
-    if has_request_context():
-        try:
-            return url_for(endpoint, **values)
-        except BuildError:
-            pass
-    return fallback
+    return url_for(endpoint, **values) if has_request_context() else fallback

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vrm.errors import NotFound
-from vrm.representatives.queries import public_supplier
 from vrm.search.params import parse
 from vrm.suppliers.models import Area
+from vrm.suppliers.queries import public_by_slug
 from vrm.suppliers.sectors import SECTORS
 
 SEARCH_MAX = 1000
@@ -70,7 +70,7 @@ def search_label(canonical: str) -> str:
 def resolve(session: Session, args: Mapping[str, str]) -> Target:
     """The one target named by ARGS (the first of supplier, sector, area, search)."""
     if slug := (args.get("supplier") or "").strip():
-        supplier = public_supplier(session, slug)
+        supplier, _moved_to = public_by_slug(session, slug)  # a watch is on the supplier
         return Target("supplier", f"supplier:{supplier.id}", supplier.name, supplier.id,
                       arg=("supplier", supplier.slug))  # fmt: skip
     if sector := (args.get("sector") or "").strip():
