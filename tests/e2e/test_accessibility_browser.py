@@ -14,6 +14,7 @@ request leaves for a third party.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,12 @@ from tests.e2e.conftest import LiveServer
 from tests.e2e.test_sign_in_browser import assert_only_parley_and_provider
 from tests.support.browser import NetworkRecorder, assert_no_csp_violations
 from tests.support.oidc_provider import OidcProvider
+from vrm.db import get_session
+from vrm.demo import default_register_path, seed
+from vrm.members.models import Member
+from vrm.reviews.models import Review
+from vrm.suppliers.models import Supplier
+from vrm.terms.models import Proffer
 
 AXE = (
     Path(__file__).resolve().parents[1]
@@ -55,6 +62,10 @@ class DemoPaths:
     supplier: str
     supplier_with_terms: str
     unreviewed: str
+    represented: str
+    """The supplier carol speaks for, where alice's terms wait for a decision."""
+    own_review: str
+    """One of alice's reviews."""
     council: str
     review: str
     answered_review: str
@@ -65,11 +76,6 @@ class DemoPaths:
 
 @pytest.fixture(scope="module")
 def demo(live_server: LiveServer, provider: OidcProvider) -> DemoPaths:
-    from vrm.db import get_session
-    from vrm.demo import default_register_path, seed
-    from vrm.reviews.models import Review
-    from vrm.suppliers.models import Supplier
-
     with live_server.app.app_context():
         session = get_session()
         seed(session, issuer=provider.issuer, register_path=default_register_path())
@@ -87,10 +93,18 @@ def demo(live_server: LiveServer, provider: OidcProvider) -> DemoPaths:
             for review in session.scalars(select(Review).order_by(Review.id))
             if review.messages
         )
+        proffer = session.scalar(select(Proffer).where(Proffer.status == "pending"))
+        assert proffer is not None
+        represented = session.get(Supplier, proffer.supplier_id)
+        alice = session.scalar(select(Member).where(Member.handle == "alice"))
+        own = session.scalar(select(Review).where(Review.author_id == alice.id))
+        assert represented is not None and own is not None
         return DemoPaths(
             supplier=f"/s/{octopus.slug}",
             supplier_with_terms="/s/bt",  # members proffered terms to it: the sidebar's table
             unreviewed="/s/british-gas",  # no demo reviews: anyone may write one
+            represented=f"/s/{represented.slug}",
+            own_review=f"/reviews/{own.id}",
             council=f"/s/{council.slug}",
             review=f"/reviews/{reviews[-1].id}",
             answered_review=f"/reviews/{answered.id}",
@@ -102,6 +116,12 @@ def demo(live_server: LiveServer, provider: OidcProvider) -> DemoPaths:
 
 def sign_in_as(page: Page, live: LiveServer, login: str) -> None:
     """A demo member signs in at the test provider (the member already exists)."""
+    start_sign_in(page, live, login)
+    expect(page).to_have_url(f"{live.url}/")
+
+
+def start_sign_in(page: Page, live: LiveServer, login: str) -> None:
+    """Through the provider's pages, back to Parley."""
     page.goto("/sign-in")
     page.get_by_role("button", name="Sign in with Test Provider", exact=True).click()
     expect(page).to_have_url(re.compile(rf"^{re.escape(live.provider_url)}/interaction/"))
@@ -109,7 +129,6 @@ def sign_in_as(page: Page, live: LiveServer, login: str) -> None:
     page.locator("input[name=password]").fill("any password at all")
     page.get_by_role("button", name="Sign-in").click()
     page.get_by_role("button", name="Continue").click()
-    expect(page).to_have_url(f"{live.url}/")
 
 
 @dataclass
@@ -254,6 +273,8 @@ def test_every_page_kind_passes_axe_and_reflows_at_320px(
         f"{demo.council}/review",  # alice reviewed it: her edit form
         f"{demo.unreviewed}/review",
         "/suppliers/new",
+        f"{demo.own_review}/withdraw",
+        f"{demo.unreviewed}/represent",
         f"{demo.review}/flag",
     ]:
         audit.check(member, path)
@@ -262,6 +283,20 @@ def test_every_page_kind_passes_axe_and_reflows_at_320px(
     )
     member.get_by_role("button", name="Send the report").click()
     expect(member.locator(".flashes")).to_contain_text("A moderator will look at it")
+
+    representative = open_page()
+    sign_in_as(representative, live_server, "carol")  # speaks for a demo supplier
+    audit.check(representative, demo.represented)  # with the forms to answer reviews
+    audit.check(representative, f"{demo.represented}/terms/proffers")
+    representative.get_by_role("button", name=re.compile(r"^Accept version")).first.click()
+    expect(representative).to_have_url(re.compile(r"/agreements/\d+$"))
+    audit.check(representative, representative.url.removeprefix(live_server.url))
+
+    newcomer = open_page()
+    login = f"a11y-{uuid.uuid4().hex[:12]}"
+    start_sign_in(newcomer, live_server, login)
+    expect(newcomer).to_have_url(f"{live_server.url}/welcome")
+    audit.check(newcomer, "/welcome")
 
     moderator = open_page()
     sign_in_as(moderator, live_server, "mia")  # the demo's moderator
