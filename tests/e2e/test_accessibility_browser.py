@@ -147,6 +147,20 @@ class Audit:
             ["axe-core violations:", *self.violations, "overflowing:", *self.overflows]
         )
 
+    def run_axe(self, page: Page, label: str) -> None:
+        for v in page.evaluate(AXE_RUN):
+            self.violations.append(
+                f"{label}: {v['id']} ({v['impact']}) {v['help']}\n      "
+                + "\n      ".join(v["nodes"])
+            )
+
+    def check_dark(self, page: Page, path: str) -> None:
+        """The dark colour scheme (prefers-color-scheme) has colours of its own to check."""
+        page.emulate_media(color_scheme="dark")
+        page.goto(path)
+        self.run_axe(page, f"{path} (dark)")
+        page.emulate_media(color_scheme="light")
+
     def check(self, page: Page, path: str, *, status: int = 200) -> None:
         page.set_viewport_size({"width": WIDE, "height": 900})
         response = page.goto(path)
@@ -154,11 +168,7 @@ class Audit:
             path,
             response and response.status,
         )
-        for v in page.evaluate(AXE_RUN):
-            self.violations.append(
-                f"{path}: {v['id']} ({v['impact']}) {v['help']}\n      "
-                + "\n      ".join(v["nodes"])
-            )
+        self.run_axe(page, path)
         self.overflows += [f"{path} at {WIDE}px: {o}" for o in page.evaluate(CONTAINED)]
         page.set_viewport_size({"width": NARROW, "height": 800})
         width = page.evaluate("document.scrollingElement.scrollWidth")
@@ -258,6 +268,14 @@ def test_every_page_kind_passes_axe_and_reflows_at_320px(
     ]:
         audit.check(visitor, path)
     audit.check(visitor, "/no/such/page", status=404)
+    for path in [
+        "/",
+        demo.supplier_with_terms,
+        demo.answered_review,
+        "/search?q=energy",
+        "/league",
+    ]:
+        audit.check_dark(visitor, path)
 
     member = open_page()
     sign_in_as(member, live_server, "alice")
@@ -274,6 +292,7 @@ def test_every_page_kind_passes_axe_and_reflows_at_320px(
         f"{demo.unreviewed}/review",
         "/suppliers/new",
         f"{demo.own_review}/withdraw",
+        f"{demo.unreviewed}/terms/proffer",
         f"{demo.unreviewed}/represent",
         f"{demo.review}/flag",
     ]:
@@ -308,6 +327,7 @@ def test_every_page_kind_passes_axe_and_reflows_at_320px(
         f"{demo.supplier}/merge",
         f"{demo.supplier}/remove",
         "/terms/clauses/new",
+        f"{demo.clause}/versions/new",
     ]:
         audit.check(moderator, path)
 
