@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -58,7 +59,7 @@ def _parameters(form: ClauseVersionForm) -> dict | None:
         return None
 
 
-def _checked(form: ClauseVersionForm) -> dict | None:
+def _checked(form: ClauseVersionForm) -> dict[str, Any] | None:
     """The typed parameters once every field is valid, else None. The parameters are
     parsed even when another field is wrong, so all the errors come in one round."""
     valid = form.validate_on_submit()
