@@ -161,6 +161,12 @@ class Audit:
         self.run_axe(page, f"{path} (dark)")
         page.emulate_media(color_scheme="light")
 
+    def check_narrow(self, page: Page, path: str) -> None:
+        """At 320 px tables scroll in their own boxes, which must be reachable by keyboard."""
+        page.set_viewport_size({"width": NARROW, "height": 800})
+        page.goto(path)
+        self.run_axe(page, f"{path} ({NARROW}px)")
+
     def check(self, page: Page, path: str, *, status: int = 200) -> None:
         page.set_viewport_size({"width": WIDE, "height": 900})
         response = page.goto(path)
@@ -276,6 +282,8 @@ def test_every_page_kind_passes_axe_and_reflows_at_320px(
         "/league",
     ]:
         audit.check_dark(visitor, path)
+    for path in [demo.supplier, "/compare?s=octopus-energy&s=thames-water", "/methodology"]:
+        audit.check_narrow(visitor, path)
 
     member = open_page()
     sign_in_as(member, live_server, "alice")
