@@ -1,14 +1,18 @@
-"""Issue 17: every kind of page passes axe-core with no violation of any impact, and
-none scrolls sideways on a 320 px wide screen.
+"""Issue 17: every kind of page passes axe-core with no violation of any impact (in the
+light and dark colour schemes, 1280 and 320 px wide), none scrolls sideways at 320 px,
+sidebars fit at 1280 px, every Tab stop shows a focus ring, and the review form reports
+every error at once with its summary focused.
 
 The pages are filled with the demo data (``flask demo seed``: reviews, answers and
-replies, terms, agreements, councils), seeded once into the browser tests' database
-under the test provider's issuer, so that the demo members can sign in there.
+replies, terms, proffers, councils), seeded once into the browser tests' database under
+the test provider's issuer, so that the demo members (alice, carol who represents a
+supplier, mia the moderator) sign in there; carol accepts a proffer for an agreement.
 
 axe-core comes from the test provider's node_modules (tests/oidc_provider/package.json),
-injected from that local file as an init script: DevTools injects it, so Parley's
-Content-Security-Policy (``script-src 'self'``) stays on and is still checked, and no
-request leaves for a third party.
+injected from that local file as an init script. Not with ``add_script_tag``: that adds
+an inline script, which Parley's Content-Security-Policy (``script-src 'self'``) refuses
+unless the test turns CSP off; an init script is injected by DevTools, so CSP stays on and
+is still checked, and no request leaves for a third party.
 """
 
 from __future__ import annotations
@@ -225,6 +229,7 @@ def open_page(
     browser: Browser, live_server: LiveServer, recorder: NetworkRecorder
 ) -> Iterator[Callable[[], Page]]:
     """Opens a page in a fresh context: each is another person."""
+    assert AXE.is_file(), f"{AXE} is missing: `make setup` installs it (npm ci)"
     contexts: list[BrowserContext] = []
 
     def open_one() -> Page:
