@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from flask import Flask
 from joserfc.jwk import RSAKey
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -43,6 +44,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 class LiveServer:
     url: str
     provider_url: str
+    app: Flask = field(compare=False, repr=False)
+    """The served app: for a test that must seed data the way a CLI command would."""
 
     @property
     def origins(self) -> frozenset[str]:
@@ -90,7 +93,7 @@ def live_server(
     thread = threading.Thread(target=server.serve_forever, name="parley-live", daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{live_port}", provider_url=provider.url)
+        yield LiveServer(url=f"http://127.0.0.1:{live_port}", provider_url=provider.url, app=app)
     finally:
         server.shutdown()
         server.server_close()

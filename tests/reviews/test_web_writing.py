@@ -106,6 +106,26 @@ def test_bad_input_is_refused_at_the_field(
     assert reviews_count(db_session) == 0
 
 
+def test_every_error_comes_in_one_round_in_a_summary_that_takes_focus(
+    alice_client, db_session, supplier
+):
+    """Issue 17: an unreadable date used to hide the other errors until the next try."""
+    answer = post_new(
+        alice_client, rating="", title="", body=" ", experienced_on="31/02/2025", ease="9"
+    )
+    assert answer.status_code == 400
+    page = answer.get_data(as_text=True)
+    for field in ("rating", "title", "body", "experienced_on", "ease"):
+        assert f'id="{field}-errors"' in page, field
+    assert "Give the date as day, month and year." in page
+    assert "Give the date of your experience." not in page  # one message a field
+    summary = page[page.index('class="notice notice-error error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert 'tabindex="-1"' in summary and "autofocus" in summary
+    assert summary.count("<li>") == 5
+    assert reviews_count(db_session) == 0
+
+
 def test_script_in_markdown_is_published_harmless(alice_client, db_session, supplier):
     answer = post_new(alice_client, body="<script>alert(1)</script> [x](javascript:alert(2))")
     assert answer.status_code == 303

@@ -36,6 +36,27 @@ def test_moderator_adds_a_clause_and_a_version(client, library, make_member, db_
     assert "Version 2" in page and "Version 1" in page
 
 
+def test_every_clause_form_error_comes_in_one_round(
+    client, library, make_member, db_session
+) -> None:
+    """Issue 17: the parameters were only read once every other field was right."""
+    login(client, make_member("mod", role="moderator"))
+    data = {
+        "csrf_token": token(client, "/terms/clauses/new"),
+        "identifier": "parley:no-cold-calls",
+        "title": "",
+        "text": "Do not phone me unasked.",
+        "category": "contact",
+        "parameters": "{not json",
+        "standard": "",
+    }
+    answer = client.post("/terms/clauses/new", data=data)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert 'id="title-errors"' in page and 'id="parameters-errors"' in page
+    assert "not valid JSON" in page
+
+
 def test_members_cannot_change_the_library(client, library, make_member, db_session) -> None:
     login(client, make_member("plain"))
     before = db_session.scalar(select(func.count()).select_from(ClauseVersion))

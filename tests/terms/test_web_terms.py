@@ -109,6 +109,31 @@ def test_bad_input_is_shown_at_the_field_and_nothing_changes(
     assert counts(db_session) == before
 
 
+def test_every_problem_comes_in_one_round(client, alice, db_session) -> None:
+    """Issue 17: a too-long text used to hide the clauses' problems until the next try."""
+    before = counts(db_session)
+    answer = client.post(
+        EDIT,
+        data=_form(
+            token(client, EDIT),
+            action="publish",
+            text="x" * 10_001,
+            **{
+                "p-parley:retention-limit-retention_days": "soon",
+                "p-parley:contact-channels-contact_channels": ["pigeon"],
+            },
+        ),
+    )
+    assert answer.status_code == 400
+    page = answer.get_data(as_text=True)
+    summary = page.split('class="notice notice-error error-summary" tabindex="-1" autofocus>')[1]
+    summary = summary.split("</div>", 1)[0]
+    assert summary.count("<li>") == 3
+    assert "Keep the free text under 10000 characters." in summary
+    assert "whole number" in summary and "pigeon" in summary
+    assert counts(db_session) == before
+
+
 def test_publishing_the_same_again_is_409(client, alice, db_session) -> None:
     client.post(EDIT, data=_form(token(client, EDIT), action="publish"))
     before = counts(db_session)

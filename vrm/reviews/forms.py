@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # not in types-WTForms 3.2
 
-from vrm import numbers
-from vrm.reviews.drafts import BODY_MAX, BRANCH_MAX, TITLE_MAX, ReviewDraft
+from vrm import clock, numbers
+from vrm.reviews.drafts import BODY_MAX, BRANCH_MAX, TITLE_MAX, ReviewDraft, validate_draft
 from vrm.reviews.models import ASPECT_LABELS, ASPECTS, Review
 
 STAR_CHOICES = [
@@ -111,6 +111,13 @@ class ReviewForm(FlaskForm):
 
     def aspect_fields(self) -> list[Any]:
         return [self[aspect] for aspect in ASPECTS]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Parse, then check the rules on what parsed, so every message comes at once:
+        an unreadable date must not hide a missing title until the next round."""
+        parsed = super().validate(extra_validators)
+        self.show_errors(validate_draft(self.draft(), clock.now().date()))
+        return parsed and not any(field.errors for field in self)
 
     def draft(self) -> ReviewDraft:
         return ReviewDraft(

@@ -10,7 +10,6 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from vrm.terms.library import CATEGORIES
 from vrm.terms.reports import MAX_ACCOUNT, MAX_ANSWER
-from vrm.terms.service import MAX_TEXT
 
 
 class ButtonForm(FlaskForm):
@@ -20,7 +19,8 @@ class ButtonForm(FlaskForm):
 class TermsForm(FlaskForm):
     text = TextAreaField(
         "Anything else, in your own words",
-        validators=[Optional(), Length(max=MAX_TEXT)],
+        # No length check here: vrm.terms.service.save_draft checks it together with the
+        # clauses, so every problem is reported in one round.
         description="Markdown: *emphasis*, lists and links. Shown publicly with your terms.",
     )
 

@@ -60,13 +60,23 @@ def _parameters(form: ClauseVersionForm) -> dict[str, Any] | None:
         return None
 
 
+def _checked(form: ClauseVersionForm) -> dict[str, Any] | None:
+    """The typed parameters once every field is valid, else None. The parameters are
+    parsed even when another field is wrong, so all the errors come in one round."""
+    valid = form.validate_on_submit()
+    if not form.is_submitted() or form.parameters.errors:
+        return None
+    parameters = _parameters(form)
+    return parameters if valid else None
+
+
 @bp.route("/terms/clauses/new", methods=["GET", "POST"])
 @login_required
 @limiter.limit(WRITE_LIMIT, key_func=member_or_address, methods=["POST"])
 def new_clause() -> Response | tuple[str, int]:
     _moderator()
     form = ClauseForm()
-    if form.validate_on_submit() and (parameters := _parameters(form)) is not None:
+    if (parameters := _checked(form)) is not None:
         session = get_session()
         try:
             version = library.add_clause(
@@ -110,7 +120,7 @@ def new_clause_version(identifier: str) -> Response | tuple[str, int]:
                 "standard": latest.standard,
             }
         )
-    if form.validate_on_submit() and (parameters := _parameters(form)) is not None:
+    if (parameters := _checked(form)) is not None:
         try:
             version = library.publish_version(
                 session,

@@ -109,9 +109,17 @@ def save_draft(
     """Check and save the member's draft. Publishing is a separate step."""
     _require_owner(actor, member)
     text = (text or "").strip()
+    # Every problem at once: a too-long text must not hide a clause's until the next try.
+    errors: dict[str, str] = {}
     if len(text) > MAX_TEXT:
-        raise TermsInvalid({"text": f"Keep the free text under {MAX_TEXT} characters."})
-    clauses = check_items(session, items)
+        errors["text"] = f"Keep the free text under {MAX_TEXT} characters."
+    try:
+        clauses = check_items(session, items)
+    except TermsInvalid as invalid:
+        errors.update(invalid.errors)
+        clauses = []
+    if errors:
+        raise TermsInvalid(errors)
     if not clauses and not text:
         raise TermsInvalid({"clauses": "Choose at least one clause or write some free text."})
     terms = locked_terms(session, member, create=True)
