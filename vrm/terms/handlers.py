@@ -16,6 +16,7 @@ from vrm import signals
 from vrm.members.models import Member
 from vrm.terms import queries
 from vrm.terms.models import Agreement, Proffer, Terms, TermsReport, TermsVersion
+from vrm.terms.parley_party import on_terms_published
 
 
 def export_terms(member: Member, *, session: Session, **_: Any) -> tuple[str, dict[str, Any]]:
@@ -47,6 +48,8 @@ def export_terms(member: Member, *, session: Session, **_: Any) -> tuple[str, di
                     "sha256": a.sha256,
                     "accepted_at": a.accepted_at.isoformat(),
                     "receipt_jws": a.receipt_jws,
+                    "clauses_accepted": a.clauses,
+                    "clauses_declined": a.declined,
                     "reports": [
                         {"clause": r.clause, "kept": r.kept, "account": r.account}
                         for r in session.scalars(
@@ -75,3 +78,4 @@ def connect() -> None:
     """Connect this feature's handlers to the domain signals."""
     signals.member_exporting.connect(export_terms)
     signals.member_erasing.connect(erase_terms)
+    signals.terms_published.connect(on_terms_published)
