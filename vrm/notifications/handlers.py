@@ -156,7 +156,13 @@ def export_notifications(member: Member, *, session: Session, **_: Any) -> tuple
         "notifications",
         {
             "notifications": [
-                {"kind": n.kind, "text": n.text, "link": n.link, "at": n.created_at.isoformat()}
+                {
+                    "kind": n.kind,
+                    "text": n.text,
+                    "link": n.link,
+                    "at": n.created_at.isoformat(),
+                    "read_at": n.read_at.isoformat() if n.read_at else None,
+                }
                 for n in notes
             ],
         },
