@@ -318,7 +318,7 @@ def test_what_others_wrote_and_decided_about_the_member_is_in_their_export(
 ) -> None:
     """The supplier's answer under their review, the moderator's decision and reason on
     it, a refused claim's reason, a notification's read state: theirs to read."""
-    dave, carol, ids = _one_of_each(db_session)
+    dave, _carol, ids = _one_of_each(db_session)
     moderator = make.member(db_session, "mod", role="moderator")
     db_session.add(
         ModerationDecision(

@@ -19,6 +19,10 @@ from vrm.terms.models import Agreement, Proffer, Terms, TermsReport, TermsVersio
 from vrm.terms.parley_party import on_terms_published
 
 
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def export_terms(member: Member, *, session: Session, **_: Any) -> tuple[str, dict[str, Any]]:
     terms = queries.terms_for(session, member)
     return (
@@ -26,8 +30,8 @@ def export_terms(member: Member, *, session: Session, **_: Any) -> tuple[str, di
         {
             "status": terms.status if terms else None,
             "draft": terms.draft if terms else None,
-            "created_at": terms.created_at.isoformat() if terms else None,
-            "updated_at": terms.updated_at.isoformat() if terms else None,
+            "created_at": _iso(terms.created_at) if terms else None,
+            "updated_at": _iso(terms.updated_at) if terms else None,
             # The canonical bytes are the document serialised by RFC 8785: not repeated.
             "versions": [
                 {
