@@ -10,6 +10,7 @@ see what it looks for.
 
 from __future__ import annotations
 
+import base64
 import secrets
 import subprocess
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import select
 from alembic import command
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -35,7 +37,9 @@ from vrm.schema import alembic_config
 from vrm.search import rebuild, searching
 from vrm.search.searching import SearchRequest
 from vrm.suppliers.models import RepresentativeClaim
-from vrm.terms.models import Terms
+from vrm.terms import service as terms_service
+from vrm.terms.models import Agreement
+from vrm.terms.seed import seed_library
 
 # Words no real text holds. The review's words are the ones "did you mean" would offer.
 REVIEW_WORD = "zorbquillreview"
@@ -68,11 +72,29 @@ class Place:
         data = self.read_database() + b"".join(
             path.read_bytes() for path in self.search_dir.rglob("*") if path.is_file()
         )
-        return {name for name, word in MARKERS.items() if word.encode() in data}
+        return {
+            name
+            for name, word in MARKERS.items()
+            if any(form in data for form in (word.encode(), *base64_forms(word)))
+        }
+
+    def found_in_base64(self, word: str) -> bool:
+        data = self.read_database()
+        return any(form in data for form in base64_forms(word))
 
     def did_you_mean(self) -> str | None:
         misspelt = REVIEW_WORD[:-1] + "v"
         return searching.search(self.search_dir, SearchRequest(text=misspelt)).did_you_mean
+
+
+def base64_forms(word: str) -> list[bytes]:
+    """WORD as it reads inside base64url text (a receipt's JWS payload), at each of the
+    three alignments: the characters that depend on WORD's bytes alone."""
+    forms = []
+    for shift in range(3):
+        encoded = base64.urlsafe_b64encode(b"\0" * shift + word.encode()).rstrip(b"=")
+        forms.append(encoded[4:-4])
+    return forms
 
 
 def _sqlite_place(build_app: Callable[..., Flask], tmp_path: Path) -> Place:
@@ -153,9 +175,17 @@ def _plant(place: Place) -> int:
                 Notification(
                     member_id=member.id, kind="test", text=MARKERS["notification"], link="/"
                 ),
-                Terms(member_id=member.id, draft={"text": MARKERS["terms"]}),
             ]
         )
+        # Published through the service: Parley accepts at once, so an agreement and a
+        # signed receipt (the handle inside, base64-encoded) name the member too.
+        seed_library(session)
+        items = [{"clause": "parley:no-stalking", "version": 1}]
+        terms_service.save_draft(
+            session, actor=member, member=member, items=items, text=MARKERS["terms"]
+        )
+        terms_service.publish(session, actor=member, member=member)
+        assert session.scalar(select(Agreement).where(Agreement.member_id == member.id))
         record(session, "terms.published", actor_id=member.id, sha256=MARKERS["activity"])
         session.commit()
         member_id = member.id
@@ -176,6 +206,7 @@ def _erase(place: Place, member_id: int, **choice: Any) -> None:
 def test_erasing_everything_leaves_no_marker_in_any_file(place: Place) -> None:
     member_id = _plant(place)
     assert place.found() == set(MARKERS), "the scan must see the markers before erasure"
+    assert place.found_in_base64(MARKERS["handle"]), "the receipt names the member"
     assert place.did_you_mean() == REVIEW_WORD
 
     _erase(place, member_id)
