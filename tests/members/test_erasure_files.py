@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import select
 from alembic import command
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.representatives import factories as make
