@@ -239,3 +239,28 @@ def test_an_erased_members_ids_are_never_given_again(app: Flask, db_session, cli
     assert newcomer.id > old["member"] and later.id > old["review"]
     assert client.get(f"/reviews/{old['review']}").status_code == 404
     assert client.get(f"/api/v1/reviews/{old['review']}").status_code == 404
+
+
+# Tables whose ids appear in a URL, an anchor, an Atom entry's id or a receipt.
+IDS_IN_PUBLIC = (
+    "member", "identity", "review", "review_message", "review_flag", "change_claim",
+    "notification", "representative_claim", "terms_proffer", "terms_agreement",
+    "terms_standing", "terms_report", "activity_event", "watch",
+)  # fmt: skip
+
+
+def test_every_table_whose_ids_are_public_never_reuses_them(tmp_path: Path) -> None:
+    """Checked on the migrated schema itself, not only on the models."""
+    url = f"sqlite:///{tmp_path / 'ids.db'}"
+    command.upgrade(alembic_config(url), "heads")
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            )
+            sql = {name: text for name, text in rows}
+    finally:
+        engine.dispose()
+    plain = [table for table in IDS_IN_PUBLIC if "AUTOINCREMENT" not in sql[table]]
+    assert not plain, f"these tables would hand an erased row's id to a new row: {plain}"
