@@ -33,15 +33,12 @@ def _seed_standard_data() -> None:
     # Data, not schema: the ORM's rules (versions, activity) apply, which a migration
     # frozen in time could not follow. Only at the newest schema, which the models match.
     from vrm.db import get_session
-    from vrm.terms.parley_party import ensure_parley
     from vrm.terms.seed import seed_library
 
     session = get_session()
     added = seed_library(session)
-    ensure_parley(session)  # Parley is a party to its members' terms (vrm.terms.parley)
     session.commit()
     click.echo(f"Clause library ready ({added} clauses added).")
-    click.echo("Parley's own stance on the library's clauses is set (/about/terms).")
 
 
 @db_group.command("downgrade")

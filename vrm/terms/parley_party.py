@@ -41,8 +41,9 @@ def parley_supplier(session: Session) -> Supplier | None:
 
 
 def ensure_parley(session: Session) -> Supplier:
-    """Parley's supplier row and its standing acceptances, made if missing (idempotent:
-    `flask db upgrade` calls it, and so does the first publication)."""
+    """Parley's supplier row and its standing acceptances, made if missing (idempotent).
+    Made by the first publication, not at install: /about/terms reads the stances from
+    code, and a fresh install's first page view should find an untouched database."""
     supplier = parley_supplier(session)
     if supplier is None:
         supplier = create_supplier(
