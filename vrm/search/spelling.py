@@ -53,12 +53,12 @@ def _known(searcher: Any, word: str) -> bool:
 
 def _closest(reader: Any, word: str) -> str | None:
     for distance in (1, 2):
-        frequency = {
-            c: _live_frequency(reader, c)
+        frequency: dict[str, int] = {
+            str(c): _live_frequency(reader, c)
             for c in reader.terms_within("spell", word, distance, prefix=1)
             if c != word and len(c) >= 3 and c not in STOP_WORDS
         }
-        candidates = [c for c, count in frequency.items() if count]
+        candidates: list[str] = [c for c, count in frequency.items() if count]
         if candidates:
             return min(candidates, key=lambda c: (-frequency[c], c))
     return None
