@@ -64,6 +64,7 @@ class Place:
     app: Flask
     search_dir: Path
     read_database: Callable[[], bytes]
+    wal: Path | None = None  # SQLite's write-ahead log
 
     def session(self) -> Session:
         return get_db(self.app).session_factory()
@@ -109,7 +110,7 @@ def _sqlite_place(build_app: Callable[..., Flask], tmp_path: Path) -> Place:
             path.read_bytes() for path in tmp_path.glob("erasure.db*") if path.is_file()
         )
 
-    return Place(app, search_dir, read)
+    return Place(app, search_dir, read, wal=tmp_path / "erasure.db-wal")
 
 
 def _postgresql_place(
@@ -213,6 +214,8 @@ def test_erasing_everything_leaves_no_marker_in_any_file(place: Place) -> None:
 
     assert place.found() == set()
     assert place.did_you_mean() is None
+    if place.wal is not None:  # checkpointed, then truncated to nothing
+        assert not place.wal.exists() or place.wal.stat().st_size == 0
 
 
 def test_keeping_reviews_keeps_only_their_words(place: Place) -> None:
