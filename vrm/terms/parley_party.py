@@ -21,11 +21,12 @@ from vrm import signals
 from vrm.activity.service import record
 from vrm.clock import now
 from vrm.suppliers.models import Supplier
-from vrm.suppliers.service import create_supplier
+from vrm.suppliers.service import unique_slug
 from vrm.terms.library import clause_version
 from vrm.terms.models import Agreement, Proffer, StandingAcceptance, TermsVersion
 from vrm.terms.parley import decide, standing_clauses
 from vrm.terms.receipts import build_receipt, sign_receipt
+from vrm.upsert import insert_missing, insert_new_id
 
 log = logging.getLogger(__name__)
 
@@ -44,29 +45,46 @@ def ensure_parley(session: Session) -> Supplier:
     """Parley's supplier row and its standing acceptances, made if missing (idempotent).
     Made by the first publication, not at install: /about/terms reads the stances from
     code, and a fresh install's first page view should find an untouched database."""
-    supplier = parley_supplier(session)
-    if supplier is None:
-        supplier = create_supplier(
-            session,
-            actor=None,
-            name="Parley",
-            kind="business",
-            sector="online-services",
-            description="This site. Parley is a party to its members' terms like any supplier.",
-            register_key=REGISTER_KEY,
-        )
-    held = set(
-        session.scalars(
-            select(StandingAcceptance.clause_version_id).where(
-                StandingAcceptance.supplier_id == supplier.id
-            )
-        )
+    supplier = parley_supplier(session) or _create_parley(session)
+    versions = [clause_version(session, identifier, n) for identifier, n in standing_clauses()]
+    insert_missing(
+        session,
+        StandingAcceptance,
+        [
+            {"supplier_id": supplier.id, "clause_version_id": version.id, "created_at": now()}
+            for version in versions
+            if version is not None
+        ],
     )
-    for identifier, number in standing_clauses():
-        version = clause_version(session, identifier, number)
-        if version is not None and version.id not in held:
-            session.add(StandingAcceptance(supplier_id=supplier.id, clause_version_id=version.id))
     session.flush()
+    return supplier
+
+
+def _create_parley(session: Session) -> Supplier:
+    """Parley's row, once: two members publishing their first terms at the same moment
+    must not both insert it (the unique register key would fail the second, a 500). The
+    database settles it; only the transaction that inserted it announces it."""
+    new_id = insert_new_id(
+        session,
+        Supplier,
+        {
+            "slug": unique_slug(session, "Parley"),
+            "name": "Parley",
+            "kind": "business",
+            "sector": "online-services",
+            "description": "This site. Parley is a party to its members' terms like any "
+            "supplier: see /about/terms.",
+            "register_key": REGISTER_KEY,
+            "visibility": "public",
+            "created_at": now(),
+        },
+        conflict=["register_key"],
+    )
+    supplier = parley_supplier(session)
+    assert supplier is not None, "inserted here, or committed by the transaction that did"
+    if new_id is not None:
+        record(session, "supplier.created", supplier_id=supplier.id, name=supplier.name)
+        signals.supplier_created.send(supplier, session=session, actor=None)
     return supplier
 
 
