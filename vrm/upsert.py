@@ -71,7 +71,7 @@ def insert_new_id(
         _insert(session, model)
         .values(**row)
         .on_conflict_do_nothing(index_elements=list(conflict))
-        .returning(model.__table__.c.id)  # type: ignore[attr-defined]
+        .returning(model.__table__.c.id)
     )
     new_id = session.execute(statement).scalar()
     return int(new_id) if new_id is not None else None
