@@ -454,3 +454,9 @@ def test_every_column_of_a_members_rows_is_exported_or_said_why_not() -> None:
             if name not in documented:
                 missing.append(key)
     assert not missing, f"export these columns (or list them in LEFT_OUT with why): {missing}"
+
+
+def test_the_schema_is_served_as_the_repository_holds_it(client) -> None:
+    answer = client.get("/account/export.schema.json")
+    assert answer.status_code == 200 and answer.mimetype == "application/schema+json"
+    assert answer.get_json() == _schema()
