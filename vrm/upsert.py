@@ -60,3 +60,18 @@ def insert_or_update(
         set_={name: statement.excluded[name] for name in update},
     )
     session.execute(statement)
+
+
+def insert_new_id(
+    session: Session, model: type[Base], row: dict[str, Any], conflict: Sequence[str]
+) -> int | None:
+    """Insert ROW unless a row with the same CONFLICT columns exists; the new row's id,
+    or None when another transaction made it first (then read it: it is committed)."""
+    statement = (
+        _insert(session, model)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=list(conflict))
+        .returning(model.__table__.c.id)
+    )
+    new_id = session.execute(statement).scalar()
+    return int(new_id) if new_id is not None else None

@@ -10,6 +10,7 @@ see what it looks for.
 
 from __future__ import annotations
 
+import base64
 import secrets
 import subprocess
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.representatives import factories as make
@@ -35,7 +37,9 @@ from vrm.schema import alembic_config
 from vrm.search import rebuild, searching
 from vrm.search.searching import SearchRequest
 from vrm.suppliers.models import RepresentativeClaim
-from vrm.terms.models import Terms
+from vrm.terms import service as terms_service
+from vrm.terms.models import Agreement
+from vrm.terms.seed import seed_library
 
 # Words no real text holds. The review's words are the ones "did you mean" would offer.
 REVIEW_WORD = "zorbquillreview"
@@ -60,6 +64,7 @@ class Place:
     app: Flask
     search_dir: Path
     read_database: Callable[[], bytes]
+    wal: Path | None = None  # SQLite's write-ahead log
 
     def session(self) -> Session:
         return get_db(self.app).session_factory()
@@ -68,11 +73,29 @@ class Place:
         data = self.read_database() + b"".join(
             path.read_bytes() for path in self.search_dir.rglob("*") if path.is_file()
         )
-        return {name for name, word in MARKERS.items() if word.encode() in data}
+        return {
+            name
+            for name, word in MARKERS.items()
+            if any(form in data for form in (word.encode(), *base64_forms(word)))
+        }
+
+    def found_in_base64(self, word: str) -> bool:
+        data = self.read_database()
+        return any(form in data for form in base64_forms(word))
 
     def did_you_mean(self) -> str | None:
         misspelt = REVIEW_WORD[:-1] + "v"
         return searching.search(self.search_dir, SearchRequest(text=misspelt)).did_you_mean
+
+
+def base64_forms(word: str) -> list[bytes]:
+    """WORD as it reads inside base64url text (a receipt's JWS payload), at each of the
+    three alignments: the characters that depend on WORD's bytes alone."""
+    forms = []
+    for shift in range(3):
+        encoded = base64.urlsafe_b64encode(b"\0" * shift + word.encode()).rstrip(b"=")
+        forms.append(encoded[4:-4])
+    return forms
 
 
 def _sqlite_place(build_app: Callable[..., Flask], tmp_path: Path) -> Place:
@@ -87,7 +110,7 @@ def _sqlite_place(build_app: Callable[..., Flask], tmp_path: Path) -> Place:
             path.read_bytes() for path in tmp_path.glob("erasure.db*") if path.is_file()
         )
 
-    return Place(app, search_dir, read)
+    return Place(app, search_dir, read, wal=tmp_path / "erasure.db-wal")
 
 
 def _postgresql_place(
@@ -151,9 +174,17 @@ def _plant(place: Place) -> int:
                     note=MARKERS["claim"],
                 ),
                 Notification(member_id=member.id, kind="test", text=MARKERS["notification"]),
-                Terms(member_id=member.id, draft={"text": MARKERS["terms"]}),
             ]
         )
+        # Published through the service: Parley accepts at once, so an agreement and a
+        # signed receipt (the handle inside, base64-encoded) name the member too.
+        seed_library(session)
+        items = [{"clause": "parley:no-stalking", "version": 1}]
+        terms_service.save_draft(
+            session, actor=member, member=member, items=items, text=MARKERS["terms"]
+        )
+        terms_service.publish(session, actor=member, member=member)
+        assert session.scalar(select(Agreement).where(Agreement.member_id == member.id))
         record(session, "terms.published", actor_id=member.id, sha256=MARKERS["activity"])
         session.commit()
         member_id = member.id
@@ -174,12 +205,15 @@ def _erase(place: Place, member_id: int, **choice: Any) -> None:
 def test_erasing_everything_leaves_no_marker_in_any_file(place: Place) -> None:
     member_id = _plant(place)
     assert place.found() == set(MARKERS), "the scan must see the markers before erasure"
+    assert place.found_in_base64(MARKERS["handle"]), "the receipt names the member"
     assert place.did_you_mean() == REVIEW_WORD
 
     _erase(place, member_id)
 
     assert place.found() == set()
     assert place.did_you_mean() is None
+    if place.wal is not None:  # checkpointed, then truncated to nothing
+        assert not place.wal.exists() or place.wal.stat().st_size == 0
 
 
 def test_keeping_reviews_keeps_only_their_words(place: Place) -> None:
@@ -206,3 +240,28 @@ def test_an_erased_members_ids_are_never_given_again(app: Flask, db_session, cli
     assert newcomer.id > old["member"] and later.id > old["review"]
     assert client.get(f"/reviews/{old['review']}").status_code == 404
     assert client.get(f"/api/v1/reviews/{old['review']}").status_code == 404
+
+
+# Tables whose ids appear in a URL, an anchor, an Atom entry's id or a receipt.
+IDS_IN_PUBLIC = (
+    "member", "identity", "review", "review_message", "review_flag", "change_claim",
+    "notification", "representative_claim", "terms_proffer", "terms_agreement",
+    "terms_standing", "terms_report", "activity_event", "watch",
+)  # fmt: skip
+
+
+def test_every_table_whose_ids_are_public_never_reuses_them(tmp_path: Path) -> None:
+    """Checked on the migrated schema itself, not only on the models."""
+    url = f"sqlite:///{tmp_path / 'ids.db'}"
+    command.upgrade(alembic_config(url), "heads")
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            )
+            sql = {name: text for name, text in rows}
+    finally:
+        engine.dispose()
+    plain = [table for table in IDS_IN_PUBLIC if "AUTOINCREMENT" not in sql[table]]
+    assert not plain, f"these tables would hand an erased row's id to a new row: {plain}"

@@ -99,6 +99,26 @@ def test_withdrawn_and_hidden_reviews_disappear(
     assert find("zebra").total == 0
 
 
+def test_words_of_withdrawn_and_hidden_reviews_are_never_offered_as_spellings(
+    db_session: Session, commit: Callable[[], None], find: Find
+) -> None:
+    """A deleted document's words stay in its segment until a merge; "did you mean"
+    must not offer them meanwhile (a hidden review's personal data, an erased word)."""
+    supplier = make_supplier(db_session, "Spelling Ltd")
+    author = make_member(db_session)
+    withdrawn = make_review(db_session, supplier, author=author, body="The gloxinian broke.")
+    hidden = make_review(db_session, supplier, body="Ask for Mrs Quillaborne.")
+    commit()
+    assert find("gloxinean").did_you_mean == "gloxinian"
+    assert find("quillabarne").did_you_mean == "quillaborne"
+    withdraw_review(db_session, actor=author, review=withdrawn)
+    hidden.visibility = "hidden"
+    signals.review_withdrawn.send(hidden, session=db_session)
+    commit()
+    assert find("gloxinean").did_you_mean is None
+    assert find("quillabarne").did_you_mean is None
+
+
 def test_removed_supplier_takes_its_reviews_along(
     db_session: Session, commit: Callable[[], None], find: Find
 ) -> None:

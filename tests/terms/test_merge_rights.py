@@ -32,7 +32,7 @@ def merged(client, db_session, make_member, make_supplier, make_rep, publish) ->
     assert client.post("/s/ex-co/terms/proffer", data={"csrf_token": csrf}).status_code == 303
     from vrm.terms.models import Proffer
 
-    proffer = db_session.scalars(select(Proffer)).one()
+    proffer = db_session.scalars(select(Proffer).where(Proffer.supplier.has(slug="ex-co"))).one()
     agreement = agreements.accept(db_session, actor=rep_x, proffer=proffer, terms_uri="http://x")
     merge_suppliers(db_session, moderator=moderator, source=source, target=target)
     db_session.flush()

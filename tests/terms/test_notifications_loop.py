@@ -26,6 +26,11 @@ def test_proffers_decisions_and_broken_reports_reach_the_other_side(
     shop, other = make_supplier("shop", name="Shop"), make_supplier("other", name="Other")
     make_rep(rep, shop)
     publish(alice)
+    library.flush()
+    # Parley answers at once, as a party to every member's terms (vrm.terms.parley).
+    [parley] = notifications_for(library, alice.id)
+    assert parley.kind == "terms_accepted"
+    assert "Parley accepted 1 of the 3 clauses of version 1 of your terms" in parley.text
     offer = agreements.proffer(library, member=alice, supplier=shop)
     library.flush()
     [note] = notifications_for(library, rep.id)
@@ -34,7 +39,7 @@ def test_proffers_decisions_and_broken_reports_reach_the_other_side(
 
     agreement = agreements.accept(library, actor=rep, proffer=offer, terms_uri=URI)
     library.flush()
-    [accepted] = notifications_for(library, alice.id)
+    accepted, _parley = notifications_for(library, alice.id)
     assert accepted.kind == "terms_accepted" and "Shop accepted version 1" in accepted.text
     assert link(app, accepted) == f"/agreements/{agreement.id}"
 
@@ -61,7 +66,7 @@ def test_proffers_decisions_and_broken_reports_reach_the_other_side(
     declined = agreements.proffer(library, member=alice, supplier=other)
     agreements.decline(library, actor=other_rep, proffer=declined, reason="We cannot log less.")
     library.flush()
-    assert kinds(library, alice) == ["terms_declined", "terms_accepted"]
+    assert kinds(library, alice) == ["terms_declined", "terms_accepted", "terms_accepted"]
     assert "“We cannot log less.”" in notifications_for(library, alice.id)[0].text
     assert kinds(library, rep) == ["terms_broken", "terms_proffered"]
     assert kinds(library, bystander) == []

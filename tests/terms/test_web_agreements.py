@@ -28,7 +28,7 @@ def proffer(client, world, db_session) -> Proffer:
     csrf = token(client, "/s/shop/terms/proffer")
     assert client.post("/s/shop/terms/proffer", data={"csrf_token": csrf}).status_code == 303
     db_session.expire_all()
-    return db_session.query(Proffer).one()
+    return db_session.query(Proffer).filter_by(supplier_id=world["shop"].id).one()
 
 
 def _accept(client, proffer) -> object:
@@ -65,7 +65,7 @@ def test_representative_accepts_and_both_download_the_receipt(
     assert "alice" in client.get("/s/shop/terms/proffers").get_data(as_text=True)
     answer = _accept(client, proffer)
     assert answer.status_code == 303
-    agreement = db_session.query(Agreement).one()
+    agreement = db_session.query(Agreement).filter_by(supplier_id=world["shop"].id).one()
     jws = client.get(f"/agreements/{agreement.id}/receipt.jws")
     assert jws.status_code == 200 and jws.mimetype == "application/jose"
     jwks = client.get("/.well-known/jwks.json").get_json()

@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vrm.db import Base, created_at, intpk
+from vrm.db import NEVER_REUSED_IDS, Base, created_at, intpk
 
 
 class ActivityEvent(Base):
@@ -15,6 +15,7 @@ class ActivityEvent(Base):
     # A supplier's feed walks its newest events in order and stops after a page.
     __table_args__ = (
         sa.Index("ix_activity_event_supplier_created", "supplier_id", "created_at", "id"),
+        NEVER_REUSED_IDS,  # ids name Atom entries (vrm/feeds/queries.py)
     )
 
     id: Mapped[intpk]

@@ -81,6 +81,15 @@ class VerifiedSignIn:
     authorization_endpoint: str | None = None
 
 
+def scopes_for(scopes: tuple[str, ...], intent: str) -> list[str]:
+    """The scopes to ask for. Parley keeps no email address, so it asks a provider for
+    one only to check a representative's address at their supplier's domain (the
+    provider's consent page then says so); signing in and linking never ask for it."""
+    if intent == "verify_email":
+        return list(scopes) if "email" in scopes else [*scopes, "email"]
+    return [scope for scope in scopes if scope != "email"]
+
+
 def begin(
     metadata: ProviderMetadata,
     credentials: ClientCredentials,
@@ -96,7 +105,7 @@ def begin(
         raise SignInError.provider("It does not support PKCE with S256.")
     oauth = OAuth2Session(
         credentials.client_id,
-        scope=" ".join(credentials.scopes),
+        scope=" ".join(scopes_for(credentials.scopes, intent)),
         redirect_uri=redirect_uri,
         code_challenge_method="S256",
     )

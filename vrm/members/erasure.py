@@ -31,24 +31,34 @@ class ErasureChoice:
 
 REMOVED_EITHER_WAY = (
     "your handle (kept only as a keyed digest, so nobody else can take it), every linked "
-    "identity, your terms and every version of them, your agreements and receipts, your "
-    "reports about suppliers, your helpful marks, your reports (flags) on reviews, your "
-    "watches and notifications, your representative claims, and the log of what you did"
+    "identity, your terms and every version of them, your agreements (Parley's too) and "
+    "receipts, your reports about suppliers, your helpful marks, your reports (flags) on "
+    "reviews, your watches and notifications, your representative claims, and the log of "
+    "what you did"
+)
+
+KEPT_EITHER_WAY = (
+    "What you did for others stays, with nothing naming you: answers you wrote on a "
+    "supplier's behalf (shown under the supplier's name), decisions you took as a "
+    "supplier's representative or as a moderator (with the reasons you wrote), and "
+    "suppliers and library clauses you added."
 )
 
 ERASURE_CHOICES = (
     ErasureChoice(
         "everything",
         "Erase everything",
-        "Nothing about you. Answers a supplier wrote under your reviews go with them.",
-        f"Your reviews, every earlier version and their threads; {REMOVED_EITHER_WAY}.",
+        "Nothing you wrote as yourself. " + KEPT_EITHER_WAY,
+        f"Your reviews, every earlier version and their threads (the supplier's answers, "
+        f"the changes it claimed and your verdicts); {REMOVED_EITHER_WAY}.",
     ),
     ErasureChoice(
         "keep_reviews",
         "Erase my account, keep my reviews as “a former member”",
         "The text, ratings and earlier versions of your live reviews, their threads (your "
-        "replies shown as a former member's) and the supplier's answers. Nothing links "
-        "them to you or to each other.",
+        "replies shown as a former member's), the supplier's answers, the changes it "
+        "claimed with your verdicts, and moderators' decisions on them. Nothing links "
+        "them to you or to each other. " + KEPT_EITHER_WAY,
         f"Reviews you had withdrawn; {REMOVED_EITHER_WAY}.",
     ),
 )

@@ -71,9 +71,10 @@ class Identity(Base):
 class RetiredHandle(Base):
     """A handle whose member erased their account, so nobody else can take it.
 
-    Only a digest is kept: enough to refuse the handle, not a list of erased names.
-    (Handles are short and public, so this hides little from someone who guesses; it
-    keeps the table from being a readable roll of people who left.)"""
+    Only an HMAC under a server secret kept outside the database is stored
+    (members.service.handle_digest): enough to refuse the handle, not a list of erased
+    names, and a copy of the database alone cannot be turned back into them by trying
+    likely handles. Digests from before the HMAC are plain SHA-256, still refused."""
 
     __tablename__ = "retired_handle"
 

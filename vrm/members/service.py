@@ -170,7 +170,7 @@ def unlink_identity(session: Session, member: Member, identity_id: int) -> None:
 def export_member(session: Session, member: Member) -> dict[str, Any]:
     """Everything Parley holds about the member, as one JSON-ready document."""
     document: dict[str, Any] = {
-        "format": "parley-member-export/1",
+        "format": "parley-member-export/2",
         "exported_at": now().isoformat(),
         "member": {
             "handle": member.handle,

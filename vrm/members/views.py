@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
@@ -15,6 +16,8 @@ from vrm.members.forms import EraseForm
 from vrm.settings_access import get_settings
 
 bp = Blueprint("members", __name__)
+
+EXPORT_SCHEMA = Path(__file__).with_name("export.schema.json")
 
 
 @bp.get("/account")
@@ -57,6 +60,16 @@ def export_data() -> Response:
             "Content-Disposition": f'attachment; filename="parley-{current_user.handle}.json"',
             "Cache-Control": "no-store",
         },
+    )
+
+
+@bp.get("/account/export.schema.json")
+def export_schema() -> Response:
+    """The documented format of the export, public: anyone may check a file against it."""
+    return Response(
+        EXPORT_SCHEMA.read_bytes(),
+        mimetype="application/schema+json",
+        headers={"Cache-Control": "public, max-age=3600"},
     )
 
 

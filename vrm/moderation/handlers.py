@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from vrm import signals
 from vrm.members.models import Member
 from vrm.moderation.models import ModerationDecision
+from vrm.reviews.models import Review
 
 
 def export_decisions(member: Member, *, session: Session, **_: Any) -> tuple[str, list[Any]]:
@@ -29,6 +30,34 @@ def export_decisions(member: Member, *, session: Session, **_: Any) -> tuple[str
                 "rule": decision.rule,
                 "note": decision.note,
                 "reports_closed": decision.reports,
+                "supplier_reports_closed": decision.supplier_reports,
+                "created_at": decision.created_at.isoformat(),
+            }
+            for decision in decisions
+        ],
+    )
+
+
+def export_decisions_about(member: Member, *, session: Session, **_: Any) -> tuple[str, list[Any]]:
+    """Moderators' decisions on the member's reviews, with the rule and the note they
+    wrote: what Parley decided about the member is theirs to see. The moderator is not
+    named (another member), as on the public moderation log."""
+    decisions = session.scalars(
+        select(ModerationDecision)
+        .join(Review, ModerationDecision.review_id == Review.id)
+        .where(Review.author_id == member.id)
+        .order_by(ModerationDecision.id)
+    )
+    return (
+        "moderation_of_your_reviews",
+        [
+            {
+                "review_id": decision.review_id,
+                "action": decision.action,
+                "rule": decision.rule,
+                "note": decision.note,
+                "reports_closed": decision.reports,
+                "supplier_reports_closed": decision.supplier_reports,
                 "created_at": decision.created_at.isoformat(),
             }
             for decision in decisions
@@ -39,3 +68,4 @@ def export_decisions(member: Member, *, session: Session, **_: Any) -> tuple[str
 def connect() -> None:
     """Connect this feature's handlers to the domain signals (idempotent)."""
     signals.member_exporting.connect(export_decisions, weak=False)
+    signals.member_exporting.connect(export_decisions_about, weak=False)

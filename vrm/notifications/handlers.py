@@ -105,13 +105,18 @@ def on_terms_proffered(proffer: Any, *, session: Session, **_: Any) -> None:
 
 
 def on_agreement_made(agreement: Any, *, session: Session, **_: Any) -> None:
-    """The member hears that the supplier accepted their terms."""
+    """The member hears that the supplier accepted their terms (or, Parley, which of
+    their clauses, the agreement page saying why not the others)."""
+    number = agreement.terms_version.number
+    what = f"version {number} of your terms"
+    if agreement.clauses is not None:
+        asked = len(agreement.terms_version.document.get("clauses", []))
+        what = f"{len(agreement.clauses)} of the {asked} clauses of version {number} of your terms"
     notify(
         session,
         agreement.member_id,
         "terms_accepted",
-        f"{agreement.supplier.name} accepted version {agreement.terms_version.number} of "
-        "your terms. Your signed receipt is ready.",
+        f"{agreement.supplier.name} accepted {what}. Your signed receipt is ready.",
         agreement_id=agreement.id,
     )
 
@@ -161,7 +166,13 @@ def export_notifications(member: Member, *, session: Session, **_: Any) -> tuple
         "notifications",
         {
             "notifications": [
-                {"kind": n.kind, "text": n.text, "about": _about(n), "at": n.created_at.isoformat()}
+                {
+                    "kind": n.kind,
+                    "text": n.text,
+                    "about": _about(n),
+                    "at": n.created_at.isoformat(),
+                    "read_at": n.read_at.isoformat() if n.read_at else None,
+                }
                 for n in notes
             ],
         },

@@ -10,7 +10,15 @@ from sqlalchemy.orm import Session
 from vrm import signals
 from vrm.members.models import Member
 from vrm.reviews import export, service
-from vrm.reviews.models import ASPECTS, HelpfulVote, Review, ReviewFlag, ReviewRevision
+from vrm.reviews.models import (
+    ASPECTS,
+    ChangeClaim,
+    HelpfulVote,
+    Review,
+    ReviewFlag,
+    ReviewMessage,
+    ReviewRevision,
+)
 from vrm.suppliers.models import Supplier
 
 
@@ -68,8 +76,36 @@ def _revision_document(revision: ReviewRevision) -> dict[str, Any]:
     }
 
 
+def _at(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _thread_document(message: ReviewMessage, member_id: int) -> dict[str, Any]:
+    """A message under the member's review. Others are named by role only: the supplier
+    (its answers are public, under its name), never another member's handle."""
+    by = "you" if message.author_id == member_id else "supplier" if message.as_supplier else None
+    return {
+        "by": by or "a former member",
+        "body": message.body,
+        "states_change_made": message.states_change_made,
+        "created_at": _at(message.created_at),
+    }
+
+
+def _change_claim_document(claim: ChangeClaim) -> dict[str, Any]:
+    return {
+        "verdict": claim.verdict,
+        "verdict_at": _at(claim.verdict_at),
+        "remind_after": _at(claim.remind_after),
+        "reminded_at": _at(claim.reminded_at),
+        "created_at": _at(claim.created_at),
+    }
+
+
 def export_reviews(member: Member, *, session: Session, **_: Any) -> tuple[str, list[Any]]:
-    """Every review the member wrote, withdrawn ones included, with every revision."""
+    """Every review the member wrote, withdrawn ones included, with every revision, the
+    whole thread under it (the supplier's answers too) and the changes claimed in it.
+    Moderators' decisions on them are in the moderation feature's section."""
     reviews = session.scalars(
         select(Review).where(Review.author_id == member.id).order_by(Review.id)
     )
@@ -80,18 +116,40 @@ def export_reviews(member: Member, *, session: Session, **_: Any) -> tuple[str, 
             .where(ReviewRevision.review_id == review.id)
             .order_by(ReviewRevision.number)
         )
+        thread = session.scalars(
+            select(ReviewMessage)
+            .where(ReviewMessage.review_id == review.id)
+            .order_by(ReviewMessage.id)
+        )
+        claims = session.scalars(
+            select(ChangeClaim).where(ChangeClaim.review_id == review.id).order_by(ChangeClaim.id)
+        )
+        merged_from = review.merged_from_id and session.get(Supplier, review.merged_from_id)
         documents.append(
             {
                 "id": review.id,
                 "supplier": {"slug": review.supplier.slug, "name": review.supplier.name},
+                "merged_from": merged_from.slug if merged_from else None,
                 "status": review.status,
                 "visibility": review.visibility,
+                "visibility_reason": review.visibility_reason,
+                "rating": review.rating,
+                "aspects": {aspect: getattr(review, f"rating_{aspect}") for aspect in ASPECTS},
+                "title": review.title,
+                "body": review.body,
+                "experienced_on": review.experienced_on.isoformat(),
+                "branch": review.branch,
                 "created_at": review.created_at.isoformat(),
-                "edited_at": review.edited_at.isoformat() if review.edited_at else None,
-                "withdrawn_at": review.withdrawn_at.isoformat() if review.withdrawn_at else None,
+                "edited_at": _at(review.edited_at),
+                "withdrawn_at": _at(review.withdrawn_at),
+                "revision_count": review.revision_count,
                 "helpful_count": review.helpful_count,
                 "resolution": review.resolution,
+                "resolution_at": _at(review.resolution_at),
+                "first_answer_at": _at(review.first_answer_at),
                 "revisions": [_revision_document(revision) for revision in revisions],
+                "thread": [_thread_document(message, member.id) for message in thread],
+                "change_claims": [_change_claim_document(claim) for claim in claims],
             }
         )
     return ("reviews", documents)

@@ -16,6 +16,11 @@ from vrm import signals
 from vrm.members.models import Member
 from vrm.terms import export, queries
 from vrm.terms.models import Agreement, Proffer, Terms, TermsReport, TermsVersion
+from vrm.terms.parley_party import on_terms_published
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def export_terms(member: Member, *, session: Session, **_: Any) -> tuple[str, dict[str, Any]]:
@@ -25,8 +30,16 @@ def export_terms(member: Member, *, session: Session, **_: Any) -> tuple[str, di
         {
             "status": terms.status if terms else None,
             "draft": terms.draft if terms else None,
+            "created_at": _iso(terms.created_at) if terms else None,
+            "updated_at": _iso(terms.updated_at) if terms else None,
+            # The canonical bytes are the document serialised by RFC 8785: not repeated.
             "versions": [
-                {"number": v.number, "sha256": v.sha256, "document": v.document}
+                {
+                    "number": v.number,
+                    "sha256": v.sha256,
+                    "document": v.document,
+                    "created_at": v.created_at.isoformat(),
+                }
                 for v in (terms.versions if terms else [])
             ],
             "proffers": [
@@ -46,9 +59,19 @@ def export_terms(member: Member, *, session: Session, **_: Any) -> tuple[str, di
                     "version": a.terms_version.number,
                     "sha256": a.sha256,
                     "accepted_at": a.accepted_at.isoformat(),
+                    "receipt_id": a.receipt_id,
                     "receipt_jws": a.receipt_jws,
+                    "clauses_accepted": a.clauses,
+                    "clauses_declined": a.declined,
                     "reports": [
-                        {"clause": r.clause, "kept": r.kept, "account": r.account}
+                        {
+                            "clause": r.clause,
+                            "kept": r.kept,
+                            "account": r.account,
+                            "created_at": r.created_at.isoformat(),
+                            "answer": r.answer,
+                            "answered_at": r.answered_at.isoformat() if r.answered_at else None,
+                        }
                         for r in session.scalars(
                             select(TermsReport).where(TermsReport.agreement_id == a.id)
                         )
@@ -77,3 +100,4 @@ def connect() -> None:
     for section in export.SECTIONS:
         signals.member_exporting.connect(section, weak=False)
     signals.member_erasing.connect(erase_terms)
+    signals.terms_published.connect(on_terms_published)

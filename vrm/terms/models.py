@@ -193,6 +193,11 @@ class Agreement(Base):
     accepted_at: Mapped[created_at]
     receipt_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
     receipt_jws: Mapped[str] = mapped_column(sa.Text)
+    # The clause identifiers accepted; None: the whole version (a representative's
+    # acceptance). Parley accepts only the clauses it honours (vrm.terms.parley).
+    clauses: Mapped[list[str] | None] = mapped_column(sa.JSON(none_as_null=True))
+    # {clause identifier (or "text" for the free text): the reason it was declined}.
+    declined: Mapped[dict[str, str] | None] = mapped_column(sa.JSON(none_as_null=True))
 
     member: Mapped[Member] = relationship(foreign_keys=[member_id])
     supplier: Mapped[Supplier] = relationship()

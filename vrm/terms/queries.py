@@ -99,10 +99,25 @@ def clause_tally(session: Session, supplier_id: int) -> list[dict[str, Any]]:
     """Per clause: how many members asked for it, and how many of those were accepted,
     declined, or are waiting. Counts only; never who."""
     tally: dict[str, Counter[str]] = defaultdict(Counter)
-    for proffer in _latest_proffers(session, supplier_id):
+    proffers = _latest_proffers(session, supplier_id)
+    # An agreement that accepted only some clauses (Parley's) declined the others.
+    partial: dict[int | None, list[str] | None] = {
+        proffer_id: clauses
+        for proffer_id, clauses in session.execute(
+            select(Agreement.proffer_id, Agreement.clauses).where(
+                Agreement.proffer_id.in_([p.id for p in proffers]),
+                Agreement.clauses.is_not(None),
+            )
+        )
+    }
+    for proffer in proffers:
+        accepted = partial.get(proffer.id)
         for item in proffer.terms_version.document.get("clauses", []):
+            status = proffer.status
+            if accepted is not None and item["clause"] not in accepted:
+                status = "declined"
             tally[item["clause"]]["proffered"] += 1
-            tally[item["clause"]][proffer.status] += 1
+            tally[item["clause"]][status] += 1
     titles = clause_titles(session)
     return [
         {

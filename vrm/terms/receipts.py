@@ -31,8 +31,12 @@ def build_receipt(
     terms_version: int,
     terms_sha256: str,
     accepted_by: str,
+    accepted_clauses: list[str] | None = None,
+    declined_clauses: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    return {
+    """The receipt document. With ACCEPTED_CLAUSES (Parley's own agreements) the
+    controller accepted only those clauses, and DECLINED_CLAUSES says why not the rest."""
+    receipt = {
         "version": RECEIPT_VERSION,
         "receipt_id": receipt_id,
         "jurisdiction": "GB",
@@ -44,6 +48,16 @@ def build_receipt(
         "accepted_by": {"handle": accepted_by, "on_behalf_of": supplier_slug},
         "notice": "The controller accepted the principal's terms version identified above.",
     }
+    if accepted_clauses is not None:
+        receipt["clauses"] = {
+            "accepted": list(accepted_clauses),
+            "declined": dict(declined_clauses or {}),
+        }
+        receipt["notice"] = (
+            "The controller accepted the clauses listed as accepted of the principal's "
+            "terms version identified above, and declined the others for the reasons given."
+        )
+    return receipt
 
 
 def sign_receipt(session: Session, receipt: dict[str, Any]) -> str:

@@ -29,7 +29,12 @@ MAX_ANSWER = 4000
 
 
 def agreement_clauses(agreement: Agreement) -> list[str]:
-    return [item["clause"] for item in agreement.terms_version.document.get("clauses", [])]
+    """The clauses the supplier accepted: every clause of the version, or (Parley's
+    partial agreements) only those it named. A declined clause cannot be broken."""
+    clauses = [item["clause"] for item in agreement.terms_version.document.get("clauses", [])]
+    if agreement.clauses is None:
+        return clauses
+    return [clause for clause in clauses if clause in agreement.clauses]
 
 
 def file_report(

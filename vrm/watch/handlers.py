@@ -61,11 +61,19 @@ def export_watches(member: Member, *, session: Session, **_: Any) -> tuple[str, 
     watches = list(
         session.scalars(select(Watch).where(Watch.member_id == member.id).order_by(Watch.id))
     )
+    by_id = {watch.id: watch for watch in watches}
     return (
         "watching",
         [
-            {"kind": row.kind, "name": row.label, "link": row.link, "mode": row.mode}
+            {
+                "kind": row.kind,
+                "name": row.label,
+                "link": row.link,
+                "mode": row.mode,
+                "created_at": watch.created_at.isoformat(),
+            }
             for row in describe(session, watches)
+            for watch in [by_id[row.id]]
         ],
     )
 

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vrm.db import Base, UTCDateTime, created_at, intpk
+from vrm.db import NEVER_REUSED_IDS, Base, UTCDateTime, created_at, intpk
 
 KINDS = ("supplier", "sector", "area", "search")
 MODES = ("every", "shifts")
@@ -30,6 +30,7 @@ class Watch(Base):
         sa.UniqueConstraint("member_id", "target", name="uq_watch_member_target"),
         sa.CheckConstraint("kind IN ('supplier', 'sector', 'area', 'search')", name="kind_known"),
         sa.CheckConstraint("mode IN ('every', 'shifts')", name="mode_known"),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[intpk]
