@@ -20,10 +20,21 @@ MAX_OPEN = 4
 _local = threading.local()
 
 
-def _cache() -> OrderedDict[str, tuple[Path, Any]]:
+class _Searchers(OrderedDict[str, tuple[Path, Any]]):
+    """A thread's open searchers, closed when the thread ends (a dev server's request
+    thread, a finished worker thread): segment files are plain open files, and an
+    unclosed one would otherwise wait for the garbage collector."""
+
+    def __del__(self) -> None:
+        while self:
+            _, (_, searcher) = self.popitem()
+            _close(searcher)
+
+
+def _cache() -> _Searchers:
     cache = getattr(_local, "searchers", None)
     if cache is None:
-        cache = _local.searchers = OrderedDict()
+        cache = _local.searchers = _Searchers()
     return cache
 
 
