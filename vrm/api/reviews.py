@@ -17,6 +17,7 @@ from vrm.db import get_session
 from vrm.errors import NotFound
 from vrm.reviews import queries
 from vrm.reviews.models import ASPECTS, Review, ReviewMessage
+from vrm.reviews.voices import CODES as VOICE_CODES
 from vrm.suppliers.models import Supplier
 
 MAX_PER_PAGE = 100
@@ -65,6 +66,8 @@ def review_json(review: Review, messages: Sequence[ReviewMessage]) -> dict[str, 
         "body_html": review.body_html,
         "experienced_on": review.experienced_on.isoformat(),
         "branch": review.branch,
+        "voice": review.voice,
+        "voice_label": review.voice_label or None,
         "created_at": review.created_at.isoformat(),
         "edited_at": review.edited_at.isoformat() if review.edited_at else None,
         "revision_count": review.revision_count,
@@ -277,6 +280,15 @@ SCHEMAS: dict[str, Any] = {
             "body_html": {"type": "string", "description": "Sanitised HTML rendering of body"},
             "experienced_on": {"type": "string", "format": "date"},
             "branch": {"type": ["string", "null"]},
+            "voice": {
+                "type": "string",
+                "enum": list(VOICE_CODES),
+                "description": "Whose experience: 'self', or someone the writer speaks for",
+            },
+            "voice_label": {
+                "type": ["string", "null"],
+                "description": "The label shown on a review written on someone's behalf",
+            },
             "created_at": _time,
             "edited_at": {"type": ["string", "null"], "format": "date-time"},
             "revision_count": {"type": "integer", "minimum": 1},

@@ -22,6 +22,7 @@ from vrm.representatives.policies import is_verified_representative
 from vrm.reviews import policies, queries, service
 from vrm.reviews.forms import FlagForm, NextForm, ReviewForm
 from vrm.reviews.models import ASPECT_LABELS, Review, ReviewRevision
+from vrm.reviews.voices import voice_label
 from vrm.suppliers.models import Supplier
 
 bp = Blueprint("reviews", __name__)
@@ -29,7 +30,7 @@ bp = Blueprint("reviews", __name__)
 
 @bp.app_context_processor
 def _review_labels() -> dict[str, Any]:
-    return {"aspect_labels": ASPECT_LABELS}
+    return {"aspect_labels": ASPECT_LABELS, "voice_label": voice_label}
 
 
 write_limit = limiter.limit(WRITE_LIMIT, key_func=member_or_address, methods=["POST"])
