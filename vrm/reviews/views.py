@@ -20,8 +20,10 @@ from vrm.moderation.rules import KEEPING
 from vrm.moderation.views import DecisionForm
 from vrm.representatives.policies import is_verified_representative
 from vrm.reviews import policies, queries, service
+from vrm.reviews.assurance import GRADE_EXPLANATIONS, GRADES, PROVIDER_POINTS
 from vrm.reviews.forms import FlagForm, NextForm, ReviewForm
 from vrm.reviews.models import ASPECT_LABELS, Review, ReviewRevision
+from vrm.reviews.queries import configured_levels
 from vrm.reviews.voices import voice_label
 from vrm.suppliers.models import Supplier
 
@@ -229,6 +231,19 @@ def flag_review(review_id: int) -> Response | Page:
     session.commit()
     flash("Thank you. A moderator will look at it; the review stays visible meanwhile.", "success")
     return redirect(url_for("reviews.show_review", review_id=review.id), code=303)
+
+
+@bp.get("/assurance")
+@public_page
+def assurance() -> str:
+    """How sure Parley is of who wrote a review: the grades and the rated providers."""
+    levels = sorted(configured_levels().values(), key=lambda p: (-PROVIDER_POINTS[p.level], p.name))
+    return render_template(
+        "reviews/assurance.html",
+        grades=GRADES,
+        explanations=GRADE_EXPLANATIONS,
+        providers=levels,
+    )
 
 
 @bp.get("/members/<handle>")
