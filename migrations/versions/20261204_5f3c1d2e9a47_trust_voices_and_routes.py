@@ -1,7 +1,8 @@
 """voices and escalation routes
 
 Reviews (and each revision) say whose experience they tell: the writer's own ("self",
-every existing review) or someone the writer speaks for.
+every existing review) or someone the writer speaks for. Operators' escalation routes per
+sector, and public bodies' own complaints pages and GOV.UK identifiers.
 
 Revision ID: 5f3c1d2e9a47
 Revises: edc98a0b21ea
@@ -13,6 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+import vrm.db
+
 revision: str = "5f3c1d2e9a47"
 down_revision: str | None = "edc98a0b21ea"
 branch_labels: str | Sequence[str] | None = None
@@ -22,6 +25,42 @@ VOICES = ("self", "advocate", "carer", "relative", "councillor", "mp_office")
 
 
 def upgrade() -> None:
+    op.create_table(
+        "escalation_route",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("sector", sa.String(length=40), nullable=False),
+        sa.Column("nation", sa.String(length=20), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("url", sa.String(length=500), nullable=False),
+        sa.Column("explanation", sa.String(length=1000), nullable=False),
+        sa.Column("created_at", vrm.db.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "nation IS NULL OR nation IN ('England', 'Scotland', 'Wales', 'Northern Ireland')",
+            name=op.f("ck_escalation_route_nation_known"),
+        ),
+        sa.CheckConstraint("url LIKE 'https://%'", name=op.f("ck_escalation_route_url_https")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_escalation_route")),
+    )
+    op.create_index(
+        op.f("ix_escalation_route_sector"), "escalation_route", ["sector"], unique=False
+    )
+    op.create_table(
+        "complaints_contact",
+        sa.Column("supplier_id", sa.Integer(), nullable=False),
+        sa.Column("complaints_url", sa.String(length=500), nullable=True),
+        sa.Column("gov_uk_slug", sa.String(length=120), nullable=True),
+        sa.CheckConstraint(
+            "complaints_url IS NULL OR complaints_url LIKE 'https://%'",
+            name=op.f("ck_complaints_contact_url_https"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["supplier_id"],
+            ["supplier.id"],
+            name=op.f("fk_complaints_contact_supplier_id_supplier"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("supplier_id", name=op.f("pk_complaints_contact")),
+    )
     for table in ("review", "review_revision"):
         with op.batch_alter_table(table) as batch_op:
             batch_op.add_column(
@@ -33,6 +72,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("complaints_contact")
+    op.drop_index(op.f("ix_escalation_route_sector"), table_name="escalation_route")
+    op.drop_table("escalation_route")
     for table in ("review_revision", "review"):
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_constraint(op.f(f"ck_{table}_voice_known"), type_="check")

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from vrm.caching.pages import public_page
 from vrm.db import get_session
 from vrm.errors import Conflict, DomainError, NotAllowed, NotFound
+from vrm.escalation.queries import supplier_routes
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
 from vrm.members.policies import is_moderator
 from vrm.moderation.queries import decisions_on
@@ -134,7 +135,12 @@ def show_review(review_id: int) -> str:
             keeping=KEEPING,
         )
     review = _review(review_id)
-    return render_template("reviews/show.html", review=review, **_card_context([review]))
+    return render_template(
+        "reviews/show.html",
+        review=review,
+        escalation_routes=supplier_routes(session, review.supplier)[1],
+        **_card_context([review]),
+    )
 
 
 @bp.route("/reviews/<int:review_id>/edit", methods=["GET", "POST"])

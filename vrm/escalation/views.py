@@ -1,0 +1,33 @@
+"""The page of routes onward from a supplier: /s/<slug>/escalate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from vrm.caching.pages import public_page
+from vrm.db import get_session
+from vrm.escalation.queries import supplier_routes
+from vrm.escalation.routes import foi_request, ombudsmen
+from vrm.suppliers.service import get_public_by_slug
+
+bp = Blueprint("escalation", __name__)
+
+
+@bp.get("/s/<slug>/escalate")
+@public_page
+def show_routes(slug: str) -> Response | str:
+    session = get_session()
+    supplier, moved_to = get_public_by_slug(session, slug)
+    if moved_to:
+        return redirect(url_for("escalation.show_routes", slug=moved_to), code=301)
+    body, routes = supplier_routes(session, supplier)
+    public = body.kind == "public_service"
+    return render_template(
+        "escalation/routes.html",
+        supplier=supplier,
+        body=body,
+        routes=routes,
+        ombudsmen=ombudsmen(body),
+        foi_draft=foi_request(body) if public else None,
+    )
