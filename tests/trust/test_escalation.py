@@ -252,3 +252,22 @@ def test_an_operator_records_a_complaints_page(app, client, db_session) -> None:
     with pytest.raises(NotFound):
         service.set_complaints_page(db_session, slug="nobody", url=url)
     assert body.kind == "public_service"
+
+
+def test_the_api_gives_the_routes_and_the_draft(client, db_session, councils) -> None:
+    body = client.get(f"/api/v1/suppliers/{councils['ABE'].slug}/escalation").get_json()
+    assert body["nation"] == "Scotland"
+    assert [r["step"] for r in body["routes"]] == ["complain", "ombudsman", "information"]
+    assert body["routes"][1]["title"] == SPSO.name
+    assert body["foi"]["law"] == "Freedom of Information (Scotland) Act 2002"
+    missing = client.get("/api/v1/suppliers/nobody/escalation")
+    assert missing.status_code == 404 and missing.is_json
+    schema = client.get("/api/v1/openapi.json").get_json()
+    assert "/suppliers/{slug}/escalation" in schema["paths"]
+    assert "Escalation" in schema["components"]["schemas"]
+
+
+def test_a_business_has_no_drafted_request_in_the_api(client, db_session) -> None:
+    make_supplier(db_session, "north-power", name="North Power", sector="energy")
+    body = client.get("/api/v1/suppliers/north-power/escalation").get_json()
+    assert body["routes"] == [] and body["foi"] is None

@@ -168,7 +168,7 @@ def write(writer: Any, upserts: Iterable[dict[str, Any]], delete_keys: Iterable[
         known = set(writer.schema.names())
         for document in upserts:
             # An index built by an older Parley lacks newer fields (e.g. assurance) until
-            # `flask search rebuild`: it keeps taking the fields it has meanwhile.
+            # `flask search reindex`: it keeps taking the fields it has meanwhile.
             values = _whoosh_values(document)
             writer.update_document(**{k: v for k, v in values.items() if k in known})
     except BaseException:
