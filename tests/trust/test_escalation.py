@@ -57,6 +57,8 @@ def council(nation: str | None, **fields: object) -> Body:
         (council("Northern Ireland"), (NIPSO,)),
         (council("England", sector="housing"), (LGSCO, HOUSING)),
         (council(None, is_council=False, sector="tax-and-benefits"), (PHSO,)),
+        (council(None, is_council=False, sector="education"), (PHSO,)),
+        (council(None, is_council=False), (LGSCO, SPSO, PSOW, NIPSO)),
         (council("England", is_council=False, sector="health"), (PHSO,)),
         (council("England", is_council=False, sector="social-care"), (LGSCO,)),
         (council("Scotland", is_council=False, sector="health"), (SPSO,)),
@@ -75,7 +77,9 @@ def test_routes_go_in_the_order_a_person_takes_them() -> None:
     assert first.url == "https://www.gov.uk/find-local-council/adur"
     known = routes_for(council("England", complaints_url="https://adur.example/complaints"))
     assert known[0].url == "https://adur.example/complaints"
-    site = routes_for(council(None, is_council=False, website_domain="hmrc.gov.uk"))
+    site = routes_for(
+        council(None, is_council=False, sector="tax-and-benefits", website_domain="hmrc.gov.uk")
+    )
     assert site[0].url == "https://hmrc.gov.uk/" and site[1].title == PHSO.name
 
 

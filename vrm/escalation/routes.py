@@ -10,8 +10,10 @@ General rules, from the UK's complaints landscape:
   Northern Ireland Public Services Ombudsman. England: the Local Government and Social
   Care Ombudsman for councils and adult social care, the Housing Ombudsman for social
   housing, and the Parliamentary and Health Service Ombudsman for UK government
-  departments and agencies (through an MP) and the NHS in England. A national body with
-  no area is a UK government body, so the Parliamentary and Health Service Ombudsman.
+  departments and agencies (through an MP) and the NHS in England. A body with no area is
+  a UK government body, so the Parliamentary and Health Service Ombudsman — unless it is
+  a council (or council or social-care services) of unknown nation: then all four
+  nations' ombudsmen, each saying which nation it covers.
 - **A Freedom of Information request** to the body on WhatDoTheyKnow, under the
   Freedom of Information Act 2000, or the Freedom of Information (Scotland) Act 2002 for
   Scottish bodies. The drafted request asks for complaint figures and the procedure, and
@@ -105,6 +107,7 @@ PHSO = Ombudsman(
 )
 DEVOLVED = {"Scotland": SPSO, "Wales": PSOW, "Northern Ireland": NIPSO}
 LOCAL_SECTORS = frozenset({"council-services", "social-care", "education", "housing"})
+COUNCIL_SECTORS = frozenset({"council-services", "social-care"})
 
 
 def ombudsmen(body: Body) -> tuple[Ombudsman, ...]:
@@ -113,8 +116,11 @@ def ombudsmen(body: Body) -> tuple[Ombudsman, ...]:
         return ()
     if body.nation in DEVOLVED:
         return (DEVOLVED[body.nation],)
-    if body.nation is None:  # a UK-wide body: a government department or agency
-        return (PHSO,)
+    if body.nation is None:
+        if body.is_council or body.sector in COUNCIL_SECTORS:
+            # A council whose nation Parley does not know: each nation's ombudsman.
+            return (LGSCO, SPSO, PSOW, NIPSO)
+        return (PHSO,)  # a UK-wide body: a government department or agency
     found: list[Ombudsman] = []
     if body.is_council or body.sector in LOCAL_SECTORS:
         found.append(LGSCO)
