@@ -125,3 +125,9 @@ def test_editing_shows_the_chosen_voice(alice_client, db_session, alice, supplie
 def test_the_methodology_says_how_they_count(client) -> None:
     page = client.get("/methodology").get_data(as_text=True)
     assert 'id="voices"' in page and "exactly like any other review" in page
+
+
+def test_the_feed_labels_a_review_written_on_someones_behalf(client, db_session, alice, supplier):
+    make_review(db_session, alice, supplier, voice="relative")
+    feed = client.get("/s/north-power/feed.atom").get_data(as_text=True)
+    assert "Written by a relative on their behalf" in feed
