@@ -9,10 +9,12 @@ Revises: edc98a0b21ea
 Create Date: 2026-12-04 15:10:00
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
+from alembic.operations import BatchOperations
 
 import vrm.db
 
@@ -22,6 +24,30 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 VOICES = ("self", "advocate", "carer", "relative", "councillor", "mp_office")
+NEVER_REUSED = ("review",)  # a copy of vrm.db.NEVER_REUSED_IDS's tables touched here
+
+
+@contextmanager
+def _batch(table: str) -> Iterator[BatchOperations]:
+    """SQLite rebuilds the table for a CHECK constraint: keep its AUTOINCREMENT, and the
+    highest id it ever handed out (an erased review's id is never given again)."""
+    if op.get_bind().dialect.name != "sqlite":
+        with op.batch_alter_table(table) as batch_op:
+            yield batch_op
+        return
+    autoincrement = table in NEVER_REUSED
+    read = sa.text("SELECT seq FROM sqlite_sequence WHERE name = :t")
+    high = op.get_bind().execute(read, {"t": table}).scalar() if autoincrement else None
+    with op.batch_alter_table(
+        table, recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}
+    ) as batch_op:
+        yield batch_op
+    if high is not None:
+        op.execute(
+            sa.text("UPDATE sqlite_sequence SET seq = MAX(seq, :high) WHERE name = :t").bindparams(
+                high=high, t=table
+            )
+        )
 
 
 def upgrade() -> None:
@@ -62,7 +88,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("supplier_id", name=op.f("pk_complaints_contact")),
     )
     for table in ("review", "review_revision"):
-        with op.batch_alter_table(table) as batch_op:
+        with _batch(table) as batch_op:
             batch_op.add_column(
                 sa.Column("voice", sa.String(length=20), nullable=False, server_default="self")
             )
@@ -76,6 +102,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_escalation_route_sector"), table_name="escalation_route")
     op.drop_table("escalation_route")
     for table in ("review_revision", "review"):
-        with op.batch_alter_table(table) as batch_op:
+        with _batch(table) as batch_op:
             batch_op.drop_constraint(op.f(f"ck_{table}_voice_known"), type_="check")
             batch_op.drop_column("voice")

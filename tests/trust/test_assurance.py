@@ -195,3 +195,28 @@ def test_the_page_offers_the_facet(client, db_session) -> None:
     schema = client.get("/api/v1/openapi.json").get_json()
     review = schema["components"]["schemas"]["Review"]["properties"]
     assert review["assurance"]["properties"]["grade"]["enum"] == list(GRADES)
+
+
+def test_linking_a_rated_identity_regrades_the_reviews_in_search(
+    app, db_session, rated, tmp_path
+) -> None:
+    from vrm.members.service import link_identity
+
+    acme = make.supplier(db_session, "Acme Energy")
+    writer = make.member(db_session, "writer")
+    make.review(db_session, author=writer, supplier=acme, body="The meter was swapped.")
+    base = tmp_path / "search"
+    app.config["SEARCH_DIR"] = str(base)
+    try:
+        with app.app_context():
+            db_session.commit()
+            rebuild.rebuild(get_db(app).session_factory, base)
+        before = searching.search(base, SearchRequest(text="meter"))
+        assert dict(before.facets["assurance"]) == {"basic": 1}
+        link_identity(db_session, writer, issuer=rated, subject="gov-123")
+        with app.app_context():
+            db_session.commit()  # drains the outbox inline
+        after = searching.search(base, SearchRequest(text="meter"))
+        assert dict(after.facets["assurance"]) == {"high": 1}
+    finally:
+        app.config.pop("SEARCH_DIR", None)

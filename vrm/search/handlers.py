@@ -73,6 +73,12 @@ def on_change_claim_answered(claim: Any, *, session: Session, **_: Any) -> None:
     enqueue(session, "review", claim.review_id)
 
 
+def on_member_identities_changed(member: Any, *, session: Session, **_: Any) -> None:
+    # The member's reviews' assurance grade (a search facet) follows their identities.
+    for review_id in session.scalars(select(Review.id).where(Review.author_id == member.id)):
+        enqueue(session, "review", review_id)
+
+
 def on_review_withdrawn(review: Any, *, session: Session, **_: Any) -> None:
     session.flush()
     enqueue(session, "review", review.id, "delete")
@@ -146,6 +152,7 @@ def connect() -> None:
     signals.review_restored.connect(on_review_changed)
     signals.review_withdrawn.connect(on_review_withdrawn)
     signals.change_claim_answered.connect(on_change_claim_answered)
+    signals.member_identities_changed.connect(on_member_identities_changed)
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", _after_rollback)
