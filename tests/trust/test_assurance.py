@@ -220,3 +220,24 @@ def test_linking_a_rated_identity_regrades_the_reviews_in_search(
         assert dict(after.facets["assurance"]) == {"high": 1}
     finally:
         app.config.pop("SEARCH_DIR", None)
+
+
+def test_the_search_page_offers_who_wrote_it(app, client, db_session, rated, tmp_path) -> None:
+    acme = make.supplier(db_session, "Acme Energy")
+    checked = make.member(db_session, "checked")
+    _with_identity(db_session, checked, rated)
+    make.review(db_session, author=checked, supplier=acme, body="The meter was swapped.")
+    base = tmp_path / "search"
+    app.config["SEARCH_DIR"] = str(base)
+    try:
+        with app.app_context():
+            db_session.commit()
+            rebuild.rebuild(get_db(app).session_factory, base)
+        page = client.get("/search?q=meter").get_data(as_text=True)
+        assert "Who wrote it" in page and "Identity checked" in page
+        narrowed = client.get("/search?q=meter&assurance=basic").get_data(as_text=True)
+        assert "Signed-in member" in narrowed  # the chosen filter, named
+        api = client.get("/api/v1/search?q=meter&assurance=high").get_json()
+        assert api["total"] == 1
+    finally:
+        app.config.pop("SEARCH_DIR", None)
