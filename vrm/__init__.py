@@ -143,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     from vrm.api.blueprint import bp as api_bp
     from vrm.badges.views import bp as badges_bp
     from vrm.compare.views import bp as compare_bp
+    from vrm.escalation.views import bp as escalation_bp
     from vrm.feeds.views import bp as feeds_bp
     from vrm.identity.views import bp as identity_bp
     from vrm.main.views import bp as main_bp
@@ -177,6 +178,7 @@ def _register_blueprints(app: Flask) -> None:
         compare_bp,
         opendata_bp,
         badges_bp,
+        escalation_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

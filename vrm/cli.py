@@ -87,6 +87,7 @@ def demo_seed(issuer: str, register_path: str | None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from vrm.escalation.cli import escalation_group
     from vrm.notifications import cli as notifications_cli
     from vrm.reputation.cli import reputation_group
     from vrm.search.cli import search_group
@@ -100,4 +101,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reputation_group)
     app.cli.add_command(search_group)
     app.cli.add_command(watch_group)
+    app.cli.add_command(escalation_group)
     notifications_cli.init_app(app)

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vrm.escalation.service import load_register_slugs
 from vrm.members.models import Identity, Member
 from vrm.members.service import create_member, link_identity
 from vrm.settings import PROJECT_ROOT
@@ -260,6 +261,7 @@ def seed(session: Session, *, issuer: str, register_path: str | Path | None = No
     created += _seed_suppliers(session)
     if register_path is not None:
         created += import_register(session, register_path).created
+        load_register_slugs(session, register_path)  # councils' GOV.UK pages, for escalation
     created += seed_terms_demo(session, issuer)
     created += seed_reviews_demo(session, issuer)
     return created

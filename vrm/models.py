@@ -4,6 +4,7 @@
 def import_all_models() -> None:
     import vrm.activity.models
     import vrm.caching.models
+    import vrm.escalation.models
     import vrm.identity.models
     import vrm.members.models
     import vrm.moderation.models

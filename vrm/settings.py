@@ -17,6 +17,8 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+ASSURANCE_LEVELS = ("low", "medium", "high")
+"""The levels an operator may give a listed identity provider (PARLEY_OIDC_PROVIDERS)."""
 
 
 class SettingsError(ValueError):
@@ -35,6 +37,10 @@ class ProviderConfig:
     private_key: str | None = None  # PEM or JWK JSON, for private_key_jwt
     scopes: tuple[str, ...] = ("openid", "profile", "email")
     trusted_for_email: bool = False
+    # How sure the operator is that this provider knows who its users are: "low",
+    # "medium" or "high" (a government identity service that checks documents), or None
+    # when unlisted. Reviews show it as their assurance label (vrm/reviews/assurance.py).
+    assurance: str | None = None
 
     @property
     def auth_method(self) -> str:
@@ -186,6 +192,12 @@ def parse_providers(raw: str) -> tuple[ProviderConfig, ...]:
             private_key = json.dumps(private_key)
         if entry.get("private_key_file"):
             private_key = Path(entry["private_key_file"]).read_text()
+        assurance = entry.get("assurance") or None
+        if assurance is not None and assurance not in ASSURANCE_LEVELS:
+            raise SettingsError(
+                f"PARLEY_OIDC_PROVIDERS[{index}] assurance must be one of "
+                f"{', '.join(ASSURANCE_LEVELS)}"
+            )
         scopes = entry.get("scopes") or ["openid", "profile", "email"]
         if isinstance(scopes, str):
             scopes = scopes.split()
@@ -201,6 +213,7 @@ def parse_providers(raw: str) -> tuple[ProviderConfig, ...]:
                 private_key=private_key,
                 scopes=tuple(scopes),
                 trusted_for_email=bool(entry.get("trusted_for_email", False)),
+                assurance=assurance,
             )
         )
     ids = [p.id for p in providers]

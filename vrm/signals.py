@@ -10,6 +10,10 @@ _signals = Namespace()
 member_joined = _signals.signal("member-joined")
 """A person chose a handle and became a member. Sender: the Member; kwarg ``session``."""
 
+member_identities_changed = _signals.signal("member-identities-changed")
+"""A member linked or unlinked an identity, which may change how sure Parley is of who
+wrote their reviews (vrm.reviews.assurance). Sender: the Member; kwarg ``session``."""
+
 member_erasing = _signals.signal("member-erasing")
 """A member is about to be erased. Handlers remove or anonymise what their feature holds
 about them, in the same transaction. Sender: the Member; kwargs ``session``,

@@ -275,7 +275,7 @@ def test_review_answered_replied_resolved_and_public(
 
     review_card(visitor).get_by_role("link", name=TITLE, exact=True).click()
     expect(visitor).to_have_url(f"{live.url}{review_path}")
-    expect(visitor.get_by_role("link", name=name)).to_be_visible()
+    expect(visitor.get_by_role("link", name=name, exact=True)).to_be_visible()
     assert_story_visible(visitor, name, citizen)
     visitor.screenshot(path=str(SCREENSHOT_DIR / "reviews-story-permalink.png"), full_page=True)
 

@@ -7,10 +7,10 @@ from typing import Any
 from flask import jsonify
 from werkzeug.wrappers import Response
 
-from vrm.api import reputation, reviews, search, suppliers, terms
+from vrm.api import escalation, reputation, reviews, search, suppliers, terms
 from vrm.api.blueprint import bp
 
-MODULES = (suppliers, reviews, reputation, search, terms)
+MODULES = (suppliers, reviews, reputation, search, terms, escalation)
 
 
 def document() -> dict[str, Any]:

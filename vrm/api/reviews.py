@@ -16,7 +16,9 @@ from vrm.api.blueprint import bp
 from vrm.db import get_session
 from vrm.errors import NotFound
 from vrm.reviews import queries
+from vrm.reviews.assurance import GRADES, Assurance
 from vrm.reviews.models import ASPECTS, Review, ReviewMessage
+from vrm.reviews.voices import CODES as VOICE_CODES
 from vrm.suppliers.models import Supplier
 from vrm.suppliers.queries import public_supplier
 
@@ -52,7 +54,9 @@ def message_json(message: ReviewMessage, supplier: Supplier) -> dict[str, Any]:
     }
 
 
-def review_json(review: Review, messages: Sequence[ReviewMessage]) -> dict[str, Any]:
+def review_json(
+    review: Review, messages: Sequence[ReviewMessage], assurance: Assurance
+) -> dict[str, Any]:
     return {
         "id": review.id,
         "url": url_for("reviews.show_review", review_id=review.id, _external=True),
@@ -66,6 +70,13 @@ def review_json(review: Review, messages: Sequence[ReviewMessage]) -> dict[str, 
         "body_html": review.body_html,
         "experienced_on": review.experienced_on.isoformat(),
         "branch": review.branch,
+        "voice": review.voice,
+        "voice_label": review.voice_label or None,
+        "assurance": {
+            "grade": assurance.grade,
+            "label": assurance.label,
+            "reasons": list(assurance.reasons),
+        },
         "created_at": review.created_at.isoformat(),
         "edited_at": review.edited_at.isoformat() if review.edited_at else None,
         "revision_count": review.revision_count,
@@ -105,6 +116,7 @@ def supplier_reviews(slug: str) -> Response:
     )
     page = queries.paginate(session, query, page_number, per_page)
     messages = _messages_by_review(page.items)
+    assurances = queries.assurance_of(session, page.items)
     args = {key: value for key, value in request.args.items() if key != "page"}
 
     def link(number: int) -> str:
@@ -112,7 +124,10 @@ def supplier_reviews(slug: str) -> Response:
 
     return jsonify(
         {
-            "items": [review_json(review, messages[review.id]) for review in page.items],
+            "items": [
+                review_json(review, messages[review.id], assurances[review.id])
+                for review in page.items
+            ],
             "page": page.page,
             "per_page": page.per_page,
             "total": page.total,
@@ -125,10 +140,12 @@ def supplier_reviews(slug: str) -> Response:
 
 @bp.get("/reviews/<int:review_id>")
 def get_review(review_id: int) -> Response:
-    review = queries.get_public_review(get_session(), review_id)
+    session = get_session()
+    review = queries.get_public_review(session, review_id)
     if review is None:
         raise NotFound("There is no such public review.")
-    return jsonify(review_json(review, _messages_by_review([review])[review.id]))
+    assurance = queries.assurance_of(session, [review])[review.id]
+    return jsonify(review_json(review, _messages_by_review([review])[review.id], assurance))
 
 
 def _problem(description: str) -> dict[str, Any]:
@@ -273,6 +290,25 @@ SCHEMAS: dict[str, Any] = {
             "body_html": {"type": "string", "description": "Sanitised HTML rendering of body"},
             "experienced_on": {"type": "string", "format": "date"},
             "branch": {"type": ["string", "null"]},
+            "voice": {
+                "type": "string",
+                "enum": list(VOICE_CODES),
+                "description": "Whose experience: 'self', or someone the writer speaks for",
+            },
+            "voice_label": {
+                "type": ["string", "null"],
+                "description": "The label shown on a review written on someone's behalf",
+            },
+            "assurance": {
+                "type": "object",
+                "description": "How sure Parley is of who wrote it (see /assurance)",
+                "properties": {
+                    "grade": {"type": "string", "enum": list(GRADES)},
+                    "label": {"type": "string"},
+                    "reasons": {"type": "array", "items": {"type": "string"}},
+                },
+                "required": ["grade", "label", "reasons"],
+            },
             "created_at": _time,
             "edited_at": {"type": ["string", "null"], "format": "date-time"},
             "revision_count": {"type": "integer", "minimum": 1},

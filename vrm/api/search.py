@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from vrm.api.blueprint import bp
 from vrm.db import get_session
 from vrm.errors import problem
+from vrm.reviews.assurance import GRADES
 from vrm.search import present, service
 from vrm.search.documents import DOC_TYPES, RATING_BANDS
 from vrm.search.location import index_dir
@@ -100,6 +101,11 @@ PATHS: dict[str, Any] = {
                 _param("area", "Area name", {"type": "string", "maxLength": 200}),
                 _param(
                     "rating_band", "Rating band", {"type": "string", "enum": list(RATING_BANDS)}
+                ),
+                _param(
+                    "assurance",
+                    "Reviews whose writer Parley is this sure of (see /assurance)",
+                    {"type": "string", "enum": list(GRADES)},
                 ),
                 _param(
                     "sort", "Order", {"type": "string", "enum": list(SORTS), "default": "relevance"}

@@ -61,7 +61,12 @@ def review_entry(review: Review, links: Links) -> Entry:
         published=review.created_at,
         updated=review.edited_at or review.created_at,
         author=_author_name(review),
-        content_html=review.body_html,
+        # A review written on someone's behalf says so in the feed too.
+        content_html=(
+            f"<p><em>{escape(review.voice_label)}</em></p>{review.body_html}"
+            if review.voice_label
+            else review.body_html
+        ),
     )
 
 

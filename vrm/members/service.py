@@ -148,6 +148,7 @@ def link_identity(session: Session, member: Member, *, issuer: str, subject: str
     identity = Identity(issuer=issuer, subject=subject, last_used_at=now())
     member.identities.append(identity)
     session.flush()
+    signals.member_identities_changed.send(member, session=session)
     log.info("member %s linked an identity at %s", member.id, issuer)
     return identity
 
@@ -164,6 +165,7 @@ def unlink_identity(session: Session, member: Member, identity_id: int) -> None:
         )
     member.identities.remove(identity)
     session.flush()
+    signals.member_identities_changed.send(member, session=session)
     log.info("member %s unlinked an identity at %s", member.id, identity.issuer)
 
 

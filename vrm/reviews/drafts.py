@@ -10,6 +10,9 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from vrm.reviews.voices import CODES as VOICE_CODES
+from vrm.reviews.voices import OWN
+
 # The optional aspect ratings, as ReviewDraft fields (Review stores them as rating_<aspect>).
 ASPECTS = ("ease", "resolution", "fairness", "respect")
 TITLE_MIN, TITLE_MAX = 3, 200
@@ -31,6 +34,7 @@ class ReviewDraft:
     resolution: Any = None
     fairness: Any = None
     respect: Any = None
+    voice: Any = OWN  # whose experience: vrm.reviews.voices
 
     def cleaned(self) -> ReviewDraft:
         """The same draft with surrounding whitespace removed and an empty branch as None."""
@@ -74,4 +78,6 @@ def validate_draft(draft: ReviewDraft, today: dt.date) -> dict[str, str]:
         errors["experienced_on"] = "Reviews of experiences before 1990 are not accepted."
     if draft.branch is not None and len(draft.branch.strip()) > BRANCH_MAX:
         errors["branch"] = f"Keep the service or branch to {BRANCH_MAX} characters."
+    if draft.voice not in VOICE_CODES:
+        errors["voice"] = "Choose whose experience this review tells."
     return errors

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from vrm import clock, numbers
 from vrm.reviews.drafts import BODY_MAX, BRANCH_MAX, TITLE_MAX, ReviewDraft, validate_draft
 from vrm.reviews.models import ASPECT_LABELS, ASPECTS, Review
+from vrm.reviews.voices import OWN, VOICES
 
 STAR_CHOICES = [
     SelectChoice("1", "1 star – very poor"),
@@ -104,6 +105,16 @@ class ReviewForm(FlaskForm):
         description="For example a branch, a department or a product.",
         render_kw={"maxlength": BRANCH_MAX},
     )
+    voice = RadioField(
+        "Whose experience is this?",
+        choices=[SelectChoice(voice.code, voice.choice) for voice in VOICES],
+        validate_choice=False,  # validate_draft names an unknown choice
+        default=OWN,
+        description=(
+            "If you write for someone else, the review says so. Leave out anything that "
+            "would identify them unless they agreed."
+        ),
+    )
     ease = _aspect_field("ease")
     resolution = _aspect_field("resolution")
     fairness = _aspect_field("fairness")
@@ -126,6 +137,7 @@ class ReviewForm(FlaskForm):
             body=self.body.data or "",
             experienced_on=self.experienced_on.data,
             branch=self.branch.data or None,
+            voice=self.voice.data or OWN,
             **{aspect: self[aspect].data for aspect in ASPECTS},
         )
 
@@ -144,6 +156,7 @@ class ReviewForm(FlaskForm):
             "body": review.body,
             "experienced_on": review.experienced_on,
             "branch": review.branch or "",
+            "voice": review.voice,
         }
         data.update({aspect: getattr(review, f"rating_{aspect}") for aspect in ASPECTS})
         return cls(data=data)

@@ -73,6 +73,7 @@ def _revision_document(revision: ReviewRevision) -> dict[str, Any]:
         "body": revision.body,
         "experienced_on": revision.experienced_on.isoformat(),
         "branch": revision.branch,
+        "voice": revision.voice,
     }
 
 

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from vrm.db import NEVER_REUSED_IDS, Base, created_at, intpk
 from vrm.members.models import Member
+from vrm.reviews.voices import CODES as VOICE_CODES
+from vrm.reviews.voices import voice_label
 from vrm.suppliers.models import Supplier
 
 ASPECTS = ("ease", "resolution", "fairness", "respect")
@@ -26,6 +28,10 @@ def _rating_check(column: str, nullable: bool) -> sa.CheckConstraint:
     if nullable:
         condition = f"{column} IS NULL OR {condition}"
     return sa.CheckConstraint(condition, name=f"{column}_range")
+
+
+def _voice_check() -> sa.CheckConstraint:
+    return sa.CheckConstraint(f"voice IN {VOICE_CODES!r}", name="voice_known")
 
 
 LISTING_INDEXES = {
@@ -48,6 +54,7 @@ class Review(Base):
             "resolution IS NULL OR resolution IN ('resolved', 'not_resolved')",
             name="resolution_known",
         ),
+        _voice_check(),
         # One live review per member and supplier; withdrawn ones don't count, nor do
         # reviews that arrived by a merge (a member may have reviewed both suppliers).
         sa.Index(
@@ -91,6 +98,9 @@ class Review(Base):
     body_html: Mapped[str] = mapped_column(sa.Text)  # sanitised rendering of body
     experienced_on: Mapped[dt.date]
     branch: Mapped[str | None] = mapped_column(sa.String(200))
+    # Whose experience it tells (vrm.reviews.voices): "self", or someone the writer
+    # speaks for; labelled on the review.
+    voice: Mapped[str] = mapped_column(sa.String(20), default="self", server_default="self")
     revision_count: Mapped[int] = mapped_column(default=1)
     helpful_count: Mapped[int] = mapped_column(default=0)
     resolution: Mapped[str | None] = mapped_column(sa.String(16))
@@ -120,6 +130,11 @@ class Review(Base):
     def _is_public_expression(cls) -> sa.ColumnElement[bool]:
         return sa.and_(cls.status == "live", cls.visibility == "public")
 
+    @property
+    def voice_label(self) -> str:
+        """ "Written by a carer on someone's behalf", or "" for the writer's own."""
+        return voice_label(self.voice)
+
     def aspect_ratings(self) -> dict[str, int | None]:
         return {aspect: getattr(self, f"rating_{aspect}") for aspect in ASPECTS}
 
@@ -131,7 +146,7 @@ class ReviewRevision(Base):
     """One saved version of a review; never changed once written."""
 
     __tablename__ = "review_revision"
-    __table_args__ = (sa.UniqueConstraint("review_id", "number"),)
+    __table_args__ = (sa.UniqueConstraint("review_id", "number"), _voice_check())
 
     id: Mapped[intpk]
     review_id: Mapped[int] = mapped_column(
@@ -148,6 +163,7 @@ class ReviewRevision(Base):
     body_html: Mapped[str] = mapped_column(sa.Text)
     experienced_on: Mapped[dt.date]
     branch: Mapped[str | None] = mapped_column(sa.String(200))
+    voice: Mapped[str] = mapped_column(sa.String(20), default="self", server_default="self")
     created_at: Mapped[created_at]
 
 

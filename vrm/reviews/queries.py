@@ -10,10 +10,18 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from vrm.members.models import Member
+from vrm.members.models import Identity, Member
 from vrm.pagination import MAX_PAGE, Page, whole_number
 from vrm.reputation.models import ReputationStats, ReputationSums
-from vrm.reviews.models import HelpfulVote, Review
+from vrm.reviews.assurance import (
+    Assurance,
+    AssuranceFacts,
+    ProviderLevel,
+    best_provider,
+    grade,
+    provider_levels,
+)
+from vrm.reviews.models import ChangeClaim, HelpfulVote, Review
 from vrm.suppliers.models import Supplier
 
 PER_PAGE = 10
@@ -183,6 +191,7 @@ def cards_context(session: Session, reviews: Sequence[Review], viewer: Any) -> d
     from vrm.reviews.thread import thread_context
 
     return {
+        "assurances": assurance_of(session, reviews),
         "threads": thread_context(session, reviews, viewer),
         "voted_ids": helpful_votes_of(session, viewer, reviews),
         "viewer_id": viewer.id if getattr(viewer, "is_authenticated", False) else None,
@@ -229,3 +238,53 @@ def member_public_reviews(session: Session, member: Member, page: int) -> Page:
         .order_by(Review.created_at.desc(), Review.id.desc())
     )
     return paginate(session, query, page, PER_PAGE)
+
+
+def configured_levels() -> dict[str, ProviderLevel]:
+    """Issuer → level of the providers the operator rated (none outside an app)."""
+    # Imported here: the settings live on the app, and this module also serves scripts.
+    from flask import has_app_context
+
+    from vrm.settings_access import get_settings
+
+    return provider_levels(get_settings().providers) if has_app_context() else {}
+
+
+def assurance_of(
+    session: Session,
+    reviews: Sequence[Any],
+    levels: Mapping[str, ProviderLevel] | None = None,
+) -> dict[int, Assurance]:
+    """Each review's assurance grade (vrm.reviews.assurance), in two queries for a page.
+
+    REVIEWS are Review objects or rows with their id, author_id and experienced_on."""
+    if not reviews:
+        return {}
+    levels = configured_levels() if levels is None else levels
+    authors = {r.author_id for r in reviews if r.author_id is not None}
+    issuers: dict[int, list[str]] = {}
+    if authors and levels:
+        rows = session.execute(
+            select(Identity.member_id, Identity.issuer).where(Identity.member_id.in_(authors))
+        )
+        for member_id, issuer in rows:
+            issuers.setdefault(member_id, []).append(issuer)
+    confirmed = set(
+        session.scalars(
+            select(ChangeClaim.review_id).where(
+                ChangeClaim.review_id.in_([r.id for r in reviews]),
+                ChangeClaim.verdict == "confirmed",
+            )
+        )
+    )
+    return {
+        review.id: grade(
+            AssuranceFacts(
+                provider=best_provider(issuers.get(review.author_id or 0, ()), dict(levels)),
+                former_member=review.author_id is None,
+                gives_experience_date=review.experienced_on is not None,
+                confirmed_change=review.id in confirmed,
+            )
+        )
+        for review in reviews
+    }

@@ -81,6 +81,7 @@ def _content(draft: ReviewDraft) -> dict[str, Any]:
         "body_html": markdown.render(draft.body),
         "experienced_on": draft.experienced_on,
         "branch": draft.branch,
+        "voice": draft.voice,
     }
     values.update({f"rating_{aspect}": getattr(draft, aspect) for aspect in ASPECTS})
     return values
@@ -92,7 +93,7 @@ def _revision(review: Review, number: int) -> ReviewRevision:
 
 
 def _content_keys() -> tuple[str, ...]:
-    base = ("rating", "title", "body", "body_html", "experienced_on", "branch")
+    base = ("rating", "title", "body", "body_html", "experienced_on", "branch", "voice")
     return base + tuple(f"rating_{aspect}" for aspect in ASPECTS)
 
 

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from vrm.caching.pages import public_page
 from vrm.db import get_session
 from vrm.errors import Conflict, DomainError, NotAllowed, NotFound
+from vrm.escalation.queries import supplier_routes
 from vrm.extensions import WRITE_LIMIT, limiter, member_or_address
 from vrm.members.policies import is_moderator
 from vrm.moderation.queries import decisions_on
@@ -20,8 +21,11 @@ from vrm.moderation.rules import KEEPING
 from vrm.moderation.views import DecisionForm
 from vrm.representatives.policies import is_verified_representative
 from vrm.reviews import policies, queries, service
+from vrm.reviews.assurance import GRADE_EXPLANATIONS, GRADES, PROVIDER_POINTS
 from vrm.reviews.forms import FlagForm, NextForm, ReviewForm
 from vrm.reviews.models import ASPECT_LABELS, Review, ReviewRevision
+from vrm.reviews.queries import configured_levels
+from vrm.reviews.voices import voice_label
 from vrm.suppliers.models import Supplier
 from vrm.suppliers.queries import public_supplier
 
@@ -30,7 +34,7 @@ bp = Blueprint("reviews", __name__)
 
 @bp.app_context_processor
 def _review_labels() -> dict[str, Any]:
-    return {"aspect_labels": ASPECT_LABELS}
+    return {"aspect_labels": ASPECT_LABELS, "voice_label": voice_label}
 
 
 write_limit = limiter.limit(WRITE_LIMIT, key_func=member_or_address, methods=["POST"])
@@ -123,7 +127,12 @@ def show_review(review_id: int) -> str:
             keeping=KEEPING,
         )
     review = _review(review_id)
-    return render_template("reviews/show.html", review=review, **_card_context([review]))
+    return render_template(
+        "reviews/show.html",
+        review=review,
+        escalation_routes=supplier_routes(session, review.supplier)[1],
+        **_card_context([review]),
+    )
 
 
 @bp.route("/reviews/<int:review_id>/edit", methods=["GET", "POST"])
@@ -220,6 +229,19 @@ def flag_review(review_id: int) -> Response | Page:
     session.commit()
     flash("Thank you. A moderator will look at it; the review stays visible meanwhile.", "success")
     return redirect(url_for("reviews.show_review", review_id=review.id), code=303)
+
+
+@bp.get("/assurance")
+@public_page
+def assurance() -> str:
+    """How sure Parley is of who wrote a review: the grades and the rated providers."""
+    levels = sorted(configured_levels().values(), key=lambda p: (-PROVIDER_POINTS[p.level], p.name))
+    return render_template(
+        "reviews/assurance.html",
+        grades=GRADES,
+        explanations=GRADE_EXPLANATIONS,
+        providers=levels,
+    )
 
 
 @bp.get("/members/<handle>")

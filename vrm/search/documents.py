@@ -49,6 +49,7 @@ class ReviewData:
     rating: int
     created_at: dt.datetime
     supplier: SupplierData
+    assurance: str = "basic"  # the grade of vrm.reviews.assurance, a search facet
 
 
 def doc_key(doc_type: str, doc_id: int) -> str:
@@ -140,6 +141,7 @@ def review_document(review: ReviewData) -> dict[str, object]:
         "sector": supplier.sector,
         "area": supplier.area or "",
         "rating_band": rating_band(review.rating),
+        "assurance": review.assurance,
         "rating": float(review.rating),
         "created_at": review.created_at,
         "reputation": sort_score(supplier),

@@ -67,6 +67,18 @@ def on_review_changed(review: Any, *, session: Session, **_: Any) -> None:
     enqueue(session, "supplier", review.supplier_id)  # its average rating moved
 
 
+def on_change_claim_answered(claim: Any, *, session: Session, **_: Any) -> None:
+    # A confirmed change lifts the review's assurance grade, a search facet.
+    session.flush()
+    enqueue(session, "review", claim.review_id)
+
+
+def on_member_identities_changed(member: Any, *, session: Session, **_: Any) -> None:
+    # The member's reviews' assurance grade (a search facet) follows their identities.
+    for review_id in session.scalars(select(Review.id).where(Review.author_id == member.id)):
+        enqueue(session, "review", review_id)
+
+
 def on_review_withdrawn(review: Any, *, session: Session, **_: Any) -> None:
     session.flush()
     enqueue(session, "review", review.id, "delete")
@@ -139,6 +151,8 @@ def connect() -> None:
     signals.review_edited.connect(on_review_changed)
     signals.review_restored.connect(on_review_changed)
     signals.review_withdrawn.connect(on_review_withdrawn)
+    signals.change_claim_answered.connect(on_change_claim_answered)
+    signals.member_identities_changed.connect(on_member_identities_changed)
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", _after_rollback)

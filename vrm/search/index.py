@@ -172,8 +172,12 @@ def write(writer: Any, upserts: Iterable[dict[str, Any]], delete_keys: Iterable[
     try:
         for key in delete_keys:
             writer.delete_by_term("key", key)
+        known = set(writer.schema.names())
         for document in upserts:
-            writer.update_document(**_whoosh_values(document))
+            # An index built by an older Parley lacks newer fields (e.g. assurance) until
+            # `flask search reindex`: it keeps taking the fields it has meanwhile.
+            values = _whoosh_values(document)
+            writer.update_document(**{k: v for k, v in values.items() if k in known})
     except BaseException:
         writer.cancel()
         raise

@@ -9,17 +9,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from vrm.reviews.assurance import GRADES
 from vrm.search.documents import DOC_TYPES, RATING_BANDS, clean_query
 from vrm.search.searching import PER_PAGE, SORTS, SearchRequest
 from vrm.suppliers.sectors import KINDS, SECTORS
 
 MAX_PAGE = 500
-FACET_PARAMS = ("kind", "sector", "area", "rating_band")
+FACET_PARAMS = ("kind", "sector", "area", "rating_band", "assurance")
 _ALLOWED: dict[str, Mapping[str, object] | None] = {
     "kind": KINDS,
     "sector": SECTORS,
     "area": None,  # free text, checked for length only
     "rating_band": RATING_BANDS,
+    "assurance": GRADES,
 }
 
 

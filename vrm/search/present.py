@@ -8,12 +8,19 @@ from typing import Any
 from flask import current_app, url_for
 from markupsafe import Markup, escape
 
+from vrm.reviews.assurance import GRADES
 from vrm.search.documents import RATING_BANDS
 from vrm.search.searching import Hit, SearchResults
 from vrm.search.snippets import Segments
 from vrm.suppliers.sectors import KINDS, sector_name
 
-FACET_TITLES = {"kind": "Kind", "sector": "Sector", "area": "Area", "rating_band": "Rating"}
+FACET_TITLES = {
+    "kind": "Kind",
+    "sector": "Sector",
+    "area": "Area",
+    "rating_band": "Rating",
+    "assurance": "Who wrote it",
+}
 
 
 def segments_html(segments: Segments) -> Markup:
@@ -34,6 +41,8 @@ def facet_label(name: str, value: str) -> str:
         return sector_name(value)
     if name == "rating_band":
         return RATING_BANDS.get(value, value)
+    if name == "assurance":
+        return GRADES.get(value, value)
     return value
 
 

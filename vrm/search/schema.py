@@ -31,7 +31,7 @@ Review bodies are most of the index. Their postings keep frequencies only, so a 
 posting list reads several times faster (Whoosh unpickles positions with every block);
 the positions, needed only for quoted phrases, live in an unscored twin field."""
 TEXT_FIELDS = {**SUPPLIER_FIELDS, **REVIEW_FIELDS}
-FACETS = ("kind", "sector", "area", "rating_band")
+FACETS = ("kind", "sector", "area", "rating_band", "assurance")
 
 
 class PackedPositions(formats.Positions):
@@ -96,6 +96,7 @@ def build_schema() -> Schema:
         sector=ID(stored=True, sortable=_facet_column()),
         area=ID(stored=True, sortable=_facet_column()),
         rating_band=ID(stored=True, sortable=_facet_column()),
+        assurance=ID(stored=True, sortable=_facet_column()),  # reviews only
         created_at=DATETIME(stored=True, sortable=True),
         # Milli-points: a sortable float NUMERIC fails in Whoosh (both 2.7.4 and -reloaded).
         reputation=NUMERIC(int, bits=64, stored=True, sortable=True, default=0),

@@ -167,10 +167,13 @@ def _search(searcher: Any, request: SearchRequest) -> SearchResults:
     start = (page - 1) * request.per_page
     # Highlighting is the dearest step per hit: only this page's hits are highlighted.
     hits = [_hit(results[i]) for i in range(start, len(top_n))]
-    counted = executor.facet_counts(matches, FACETS)
+    # An index from an older Parley may lack a newer facet until it is rebuilt.
+    present = tuple(name for name in FACETS if name in searcher.schema)
+    counted = executor.facet_counts(matches, present)
     facets = {
         name: sorted(
-            ((v, c) for v, c in counted[name].items() if v), key=lambda vc: (-vc[1], vc[0])
+            ((v, c) for v, c in counted.get(name, {}).items() if v),
+            key=lambda vc: (-vc[1], vc[0]),
         )
         for name in FACETS
     }

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from vrm.reputation.models import ReputationSums
 from vrm.reputation.queries import sort_scores
 from vrm.reviews.models import Review
-from vrm.reviews.queries import public_reviews
+from vrm.reviews.queries import assurance_of, configured_levels, public_reviews
 from vrm.search.documents import ReviewData, SupplierData, review_document, supplier_document
 from vrm.suppliers.models import Supplier
 from vrm.suppliers.sectors import sector_name
@@ -90,10 +90,11 @@ def review_document_for(session: Session, review_id: int) -> dict[str, object] |
     if review is None or not review.supplier.is_public:
         return None
     supplier = _supplier_data_for(session, review.supplier)
-    return review_document(_review_data(review, supplier))
+    grades = assurance_of(session, [review])
+    return review_document(_review_data(review, supplier, grades[review_id].grade))
 
 
-def _review_data(review: Any, supplier: SupplierData) -> ReviewData:
+def _review_data(review: Any, supplier: SupplierData, assurance: str) -> ReviewData:
     return ReviewData(
         id=review.id,
         title=review.title,
@@ -101,6 +102,7 @@ def _review_data(review: Any, supplier: SupplierData) -> ReviewData:
         rating=review.rating,
         created_at=review.created_at,
         supplier=supplier,
+        assurance=assurance,
     )
 
 
@@ -138,23 +140,26 @@ def all_documents(read_factory: Callable[[], Session]) -> Iterator[dict[str, obj
             yield supplier_document(data[supplier.id])
         last = chunk[-1].id
     columns = (Review.id, Review.title, Review.body, Review.rating, Review.created_at)
+    facts = (Review.author_id, Review.experienced_on)  # for the assurance grade
+    levels = configured_levels()
     last = 0
     while True:
         statement = (
             public_review_select()
-            .with_only_columns(*columns, Review.supplier_id)
+            .with_only_columns(*columns, *facts, Review.supplier_id)
             .where(Review.id > last)
             .order_by(Review.id)
             .limit(REVIEW_BATCH)
         )
         with read_factory() as session:
             rows = session.execute(statement).all()
+            grades = assurance_of(session, rows, levels)
         if not rows:
             break
         for row in rows:
             supplier_data = suppliers.get(row.supplier_id)
             if supplier_data is not None:
-                yield review_document(_review_data(row, supplier_data))
+                yield review_document(_review_data(row, supplier_data, grades[row.id].grade))
         last = rows[-1].id
 
 

@@ -146,6 +146,7 @@ def new_supplier() -> Page:
 @bp.get("/s/<slug>")
 @public_page
 def show_supplier(slug: str) -> Page:
+    from vrm.escalation.queries import supplier_routes
     from vrm.representatives.queries import supplier_panel_context
     from vrm.reputation.queries import supplier_reputation_context
     from vrm.reviews.queries import supplier_reviews_context
@@ -161,6 +162,7 @@ def show_supplier(slug: str) -> Page:
         **reviews,
         **supplier_panel_context(session, supplier, current_user),
         terms_panel=supplier_terms_context(session, supplier, current_user),
+        escalation_routes=supplier_routes(session, supplier)[1],
         **supplier_reputation_context(session, supplier, marks=shift_marks(session, supplier.id)),
         **queries.supplier_page(session, supplier),
         supplier=supplier,
