@@ -16,5 +16,5 @@ def test_the_alerts_benchmark_prints_both_detectors_and_the_bound() -> None:
         [sys.executable, str(BENCH), *tiny], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    for line in ("Parley (BOCPD)", "naive mean-of-10", "oracle CUSUM", "goals:"):
+    for line in ("Parley (windowed GLR)", "naive mean-of-10", "oracle CUSUM", "goals:"):
         assert line in done.stdout, done.stdout

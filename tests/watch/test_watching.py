@@ -20,7 +20,7 @@ from vrm.notifications.models import Notification
 from vrm.suppliers.models import Area
 from vrm.watch import service
 from vrm.watch.models import SupplierShift, Watch
-from vrm.watch.shifts import replay_supplier
+from vrm.watch.shifts import current_settings, replay_supplier
 from vrm.watch.targets import canonical_search, resolve
 
 
@@ -112,6 +112,18 @@ def test_a_real_shift_reaches_shift_watchers_and_is_stored(app, db_session):
     # A rebuild from the history finds the same shift (what `flask watch replay-shifts` does).
     [again] = replay_supplier(db_session, acme.id)
     assert (again.since, round(again.after_mean, 6)) == (shift.since, round(shift.after_mean, 6))
+
+
+def test_the_threshold_is_read_in_nats_and_the_old_probability_key_is_not(app):
+    """WATCH_SHIFT_THRESHOLD was the old detector's probability (0.9): read as nats it
+    would alert on noise, so only WATCH_SHIFT_EVIDENCE sets the threshold."""
+    app.config.update(WATCH_SHIFT_THRESHOLD=0.9)
+    with app.app_context():
+        assert current_settings().threshold == 11.0
+        app.config["WATCH_SHIFT_EVIDENCE"] = "12.5"
+        assert current_settings().threshold == 12.5
+    app.config.pop("WATCH_SHIFT_EVIDENCE")
+    app.config.pop("WATCH_SHIFT_THRESHOLD")
 
 
 def test_replay_command(app, db_session):
@@ -221,7 +233,7 @@ def test_the_supplier_chart_marks_shifts_and_methodology_explains_them(client, d
     assert 'class="chart-shift"' in page and words in page
     assert f"Marked: {words}." in page  # in the SVG's description too
     method = client.get("/methodology").get_data(as_text=True)
-    assert 'id="shifts"' in method and "Adams and MacKay" in method
+    assert 'id="shifts"' in method and "Willsky and Jones, 1976" in method
 
 
 def test_sector_area_and_search_pages_offer_to_watch(app, client, db_session, tmp_path):

@@ -5,8 +5,9 @@
   "search:<digest of the canonical query string>"), unique per member, so watching again
   is an upsert that only changes ``mode``. The foreign keys are there for cascades:
   a deleted supplier or area takes its watches with it.
-* ``ShiftState``: per supplier, the truncated run-length posterior of
-  vrm/watch/changepoints.py (a few kilobytes of JSON), folded forward per review.
+* ``ShiftState``: per supplier, the bounded state of vrm/watch/changepoints.py (the
+  level counts of the last 1…100 reviews and of the regime; a few kilobytes of JSON),
+  folded forward per review.
 * ``SupplierShift``: each declared shift, as the chart, the home page and alerts show it.
 """
 

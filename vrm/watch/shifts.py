@@ -1,4 +1,4 @@
-"""Folding each new public review into its supplier's change-point state (O(R_max), the
+"""Folding each new public review into its supplier's change-point state (O(window), the
 state row locked), storing the shifts it reveals, and rebuilding a supplier from its
 history when that history was rewritten.
 
@@ -29,14 +29,14 @@ log = logging.getLogger(__name__)
 
 
 def current_settings() -> Settings:
-    """The detector's settings; WATCH_SHIFT_THRESHOLD and WATCH_SHIFT_HAZARD override."""
+    """The detector's settings; WATCH_SHIFT_EVIDENCE (nats) overrides the threshold. (The
+    earlier detector's WATCH_SHIFT_THRESHOLD was a probability, so it is not read: a 0.9
+    taken as nats would alert on noise.)"""
     settings = Settings()
     if not has_app_context():
         return settings
-    config = current_app.config
     return Settings(
-        hazard=float(config.get("WATCH_SHIFT_HAZARD", settings.hazard)),
-        threshold=float(config.get("WATCH_SHIFT_THRESHOLD", settings.threshold)),
+        threshold=float(current_app.config.get("WATCH_SHIFT_EVIDENCE", settings.threshold))
     )
 
 
@@ -72,7 +72,7 @@ def fold_review(session: Session, review: Review) -> SupplierShift | None:
     row = session.get(ShiftState, review.supplier_id, with_for_update=True, populate_existing=True)
     assert row is not None, "inserted, or found inserted by another transaction"
     state, shift = update(
-        State.from_json(row.state),
+        State.from_json(row.state, settings),
         review.rating,
         settings,
         day_number(review.created_at.timestamp()),
