@@ -53,8 +53,9 @@ def _closest(session: Session, word: str) -> str | None:
                     {"s": str(SIMILARITY)})  # fmt: skip
     found = session.scalars(
         sa.text(
-            "SELECT word FROM search_word WHERE word % :w AND left(word, 1) = left(:w, 1)"
-            " ORDER BY similarity(word, :w) DESC LIMIT :n"
+            "SELECT word FROM search_word"
+            " WHERE word OPERATOR(public.%) :w AND left(word, 1) = left(:w, 1)"
+            " ORDER BY public.similarity(word, :w) DESC LIMIT :n"
         ),
         {"w": word, "n": CANDIDATES},
     ).all()
@@ -100,6 +101,6 @@ def suggest(session: Session, prefix: str, limit: int = 8) -> list[str]:
         "SELECT name FROM search_document WHERE doc_type = 'supplier'"
         " AND to_tsvector('simple', suggest) @@ to_tsquery('simple', array_to_string("
         "ARRAY(SELECT quote_literal(w) FROM unnest(CAST(:words AS text[])) w), ' & ') || ':*')"
-        " ORDER BY similarity(suggest, :typed) DESC, name LIMIT :n"
+        " ORDER BY public.similarity(suggest, :typed) DESC, name LIMIT :n"
     )
     return list(session.scalars(statement, {"words": words, "typed": prefix, "n": limit}))

@@ -116,7 +116,7 @@ def create_statements(with_unaccent: bool) -> list[str]:
         "CREATE INDEX ix_search_document_review_id ON search_document (review_id)",
         "CREATE INDEX ix_search_document_created_at ON search_document (created_at)",
         "CREATE TABLE search_word (word text NOT NULL CONSTRAINT pk_search_word PRIMARY KEY)",
-        "CREATE INDEX ix_search_word_trgm ON search_word USING gin (word gin_trgm_ops)",
+        "CREATE INDEX ix_search_word_trgm ON search_word USING gin (word public.gin_trgm_ops)",
     ]
 
 
