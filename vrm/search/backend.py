@@ -103,5 +103,5 @@ def get_backend(app: Flask | None = None) -> SearchBackend:
     if backend_name(app) == "postgres":
         from vrm.search.postgres.backend import PostgresBackend
 
-        return PostgresBackend()
+        return PostgresBackend(app)
     return WhooshBackend(app)

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from vrm.db import get_db
-from vrm.search import index, outbox, rebuild, sources
+from vrm.search import index, outbox, rebuild
 from vrm.search.backend import backend_name
 from vrm.search.location import index_dir
 from vrm.search.postgres import indexing
@@ -53,9 +53,7 @@ def _reindex_postgres() -> None:
     until it commits, and writes meanwhile wait for it only on the rows they touch."""
     database = get_db()
     started = time.perf_counter()
-    with database.session_factory() as session:
-        written = indexing.rebuild(session, sources.all_documents(database.read_session_factory))
-        session.commit()
+    written = indexing.reindex(database.session_factory, database.read_session_factory)
     seconds = time.perf_counter() - started
     click.echo(f"Indexed {written} documents in {seconds:.1f}s into PostgreSQL (search_document).")
 

@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy.orm import Session
 
 from vrm.search.postgres import spelling
@@ -95,6 +96,9 @@ def _matches(session: Session, request: SearchRequest, query: Any) -> list[Any]:
 class PostgresBackend:
     name = "postgres"
 
+    def __init__(self, app: Flask | None = None) -> None:
+        self._app = app  # for purge_erased's own session; searches use the caller's
+
     def search(self, session: Session, request: SearchRequest) -> SearchResults:
         found = terms(request.text)
         query = tsquery(found)
@@ -126,10 +130,12 @@ class PostgresBackend:
         return spelling.suggest(session, prefix)
 
     def purge_erased(self) -> bool:
+        """The erased rows went with the erasure's commit (cascades and handlers); the
+        word list forgets the words no document has any more."""
         from vrm.db import get_db
         from vrm.search.postgres.indexing import prune_words
 
-        with get_db().session_factory() as session:
+        with get_db(self._app).session_factory() as session:
             prune_words(session)
             session.commit()
         return True

@@ -14,7 +14,7 @@ document still has it, and an erasure prunes words no document has (prune_words)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -194,3 +194,12 @@ def rebuild(session: Session, documents: Iterator[dict[str, object]], batch: int
             written += upsert(session, chunk)
             chunk = []
     return written + upsert(session, chunk)
+
+
+def reindex(write_factory: Callable[[], Session], read_factory: Callable[[], Session]) -> int:
+    """Rewrite every row from the database (`flask search reindex`) in one transaction:
+    searches see the old rows until it commits. Reads in batches with READ_FACTORY."""
+    with write_factory() as session:
+        written = rebuild(session, sources.all_documents(read_factory))
+        session.commit()
+    return written
