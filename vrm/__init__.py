@@ -249,4 +249,6 @@ def _connect_signal_handlers(app: Flask) -> None:
     for feature in (*features, activity):
         feature.connect()
     versions.connect()
-    search.init_app(app)  # the outbox drainer: started by a process's first request
+    # The outbox drainer (started by a process's first request), and the postgres search
+    # rows' listener, which must run after the content version's (see search.handlers).
+    search.init_app(app)

@@ -275,3 +275,64 @@ def test_reindex_rewrites_the_rows_and_sync_has_nothing_to_do(
         assert get_backend().search(db_session, SearchRequest(text="grebe")).total == 1
         synced = CliRunner().invoke(search_group, ["sync"])
     assert synced.exit_code == 0 and "0 changes waiting" in synced.output
+
+
+@needs_postgres
+def test_writers_at_once_wait_for_each_other_but_never_deadlock(
+    build_app: Callable[..., Flask], own_schema: str
+) -> None:
+    # Reviews of one supplier posted from several threads while the supplier itself is
+    # edited (which rewrites every review's row): rows are locked in one order.
+    import threading
+
+    from vrm import signals
+    from vrm.members.models import Member
+    from vrm.suppliers.models import Supplier
+
+    app = build_app(own_schema)
+    factory = get_db(app).session_factory
+    with app.app_context(), factory() as session:
+        supplier = make_supplier(session, "Crowded Exchange")
+        members = [Member(handle=f"crowd{n}") for n in range(40)]
+        session.add_all(members)
+        session.commit()
+        supplier_id, member_ids = supplier.id, [m.id for m in members]
+    problems: list[str] = []
+
+    def post(ids: list[int]) -> None:
+        for member_id in ids:
+            try:
+                with app.app_context(), factory() as session:
+                    make_review(
+                        session,
+                        session.get(Supplier, supplier_id),  # type: ignore[arg-type]
+                        author=session.get(Member, member_id),
+                        body="the lapwing queue was long",
+                    )
+                    session.commit()
+            except Exception as exc:  # a deadlock would land here
+                problems.append(repr(exc))
+
+    def edit() -> None:
+        for n in range(10):
+            try:
+                with app.app_context(), factory() as session:
+                    changed = session.get(Supplier, supplier_id)
+                    assert changed is not None
+                    changed.description = f"Edited {n} times"
+                    signals.supplier_changed.send(changed, session=session)
+                    session.commit()
+            except Exception as exc:
+                problems.append(repr(exc))
+
+    threads = [threading.Thread(target=post, args=(member_ids[n::4],)) for n in range(4)]
+    threads.append(threading.Thread(target=edit))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert problems == []
+    with app.app_context(), factory() as session:
+        found = get_backend().search(session, SearchRequest(text="lapwing", per_page=100))
+        assert found.total == 40
+        assert {h.supplier_name for h in found.hits} == {"Crowded Exchange"}

@@ -103,8 +103,12 @@ def on_review_withdrawn(review: Any, *, session: Session, **_: Any) -> None:
 
 def _before_commit(session: Session) -> None:
     # The postgres backend's rows go in the committing transaction (also when a test's
-    # savepoint is released: the documents then commit and roll back with the test).
-    if not session.info.get(indexing.MARKED):
+    # savepoint is released: the documents then commit and roll back with the test), at
+    # its outermost commit only, and after the content version's listener (init_app):
+    # every writer then locks content_version before any search row, never the reverse,
+    # which deadlocked a review posted (the version taken at its savepoint) against an
+    # edit of its supplier (which rewrites the rows of all its reviews).
+    if session.get_nested_transaction() is not None or not session.info.get(indexing.MARKED):
         return
     if not has_app_context():
         return  # a savepoint released in a script: kept for the commit that has one
@@ -162,7 +166,11 @@ def drainer(app: Flask) -> Drainer:
 
 def init_app(app: Flask) -> None:
     """Give the app its drainer; with SEARCH_DRAIN = "thread" the first request a process
-    serves starts it (and so drains what a crash left), not the factory."""
+    serves starts it (and so drains what a crash left), not the factory. The factory calls
+    this after connecting every feature's handlers and the content version's listeners,
+    so the postgres rows are written after the version is advanced (_before_commit)."""
+    if not event.contains(Session, "before_commit", _before_commit):
+        event.listen(Session, "before_commit", _before_commit)
     app.extensions[DRAINER] = Drainer(
         lambda: _background_round(app), interval=float(app.config.get("SEARCH_DRAIN_INTERVAL", 5))
     )
@@ -188,4 +196,3 @@ def connect() -> None:
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", _after_rollback)
-        event.listen(Session, "before_commit", _before_commit)

@@ -71,19 +71,32 @@ def forget_queued(session: Session) -> None:
         )
 
 
+_ORDER = {SUPPLIER: 0, SUPPLIER_REVIEWS: 1, REVIEW: 2}
+
+
 def write_marked(session: Session) -> None:
-    """Write every marked document's row (the session's before_commit listener)."""
+    """Write every marked document's row (the session's before_commit listener).
+
+    Rows are locked in one order in every transaction: suppliers' rows, then reviews',
+    each by id, and the new words last. Two writers touching the same supplier then wait
+    for each other at its row, never in a cycle (a review's writer also rewrites its
+    supplier's row, and a supplier's writer all its reviews' rows).
+    """
     marked: set[tuple[str, int]] = session.info.pop(MARKED, set())
     if not marked:
         return
     session.flush()
-    for what, doc_id in sorted(marked):  # one order everywhere: no lock cycles
+    texts: list[str] = []
+    for what, doc_id in sorted(marked, key=lambda m: (_ORDER[m[0]], m[1])):
         if what == SUPPLIER:
-            _write(session, SUPPLIER, doc_id, sources.supplier_document_for(session, doc_id))
-        elif what == REVIEW and (SUPPLIER_REVIEWS, _supplier_of(session, doc_id)) not in marked:
-            _write(session, REVIEW, doc_id, sources.review_document_for(session, doc_id))
+            texts += _write(
+                session, SUPPLIER, doc_id, sources.supplier_document_for(session, doc_id)
+            )
         elif what == SUPPLIER_REVIEWS:
-            write_supplier_reviews(session, doc_id)
+            texts += write_supplier_reviews(session, doc_id)
+        elif (SUPPLIER_REVIEWS, _supplier_of(session, doc_id)) not in marked:
+            texts += _write(session, REVIEW, doc_id, sources.review_document_for(session, doc_id))
+    add_words(session, texts)
 
 
 def _supplier_of(session: Session, review_id: int) -> int | None:
@@ -92,20 +105,21 @@ def _supplier_of(session: Session, review_id: int) -> int | None:
 
 def _write(
     session: Session, doc_type: str, doc_id: int, document: dict[str, object] | None
-) -> None:
+) -> list[str]:
+    """Write or delete one row; the words to add to the word list."""
     if document is None:
         session.execute(
             sa.delete(search_document).where(
                 search_document.c.doc_type == doc_type, search_document.c.doc_id == doc_id
             )
         )
-        return
-    upsert(session, [document])
+        return []
+    return upsert(session, [document], words=False)
 
 
-def write_supplier_reviews(session: Session, supplier_id: int) -> None:
+def write_supplier_reviews(session: Session, supplier_id: int) -> list[str]:
     """Rewrite all of a supplier's review rows in two statements (they carry its name and
-    facets): its public reviews when it is public, none when it is not."""
+    facets): its public reviews when it is public, none when it is not. Their words."""
     session.execute(
         sa.delete(search_document).where(
             search_document.c.doc_type == REVIEW, search_document.c.supplier_id == supplier_id
@@ -113,34 +127,40 @@ def write_supplier_reviews(session: Session, supplier_id: int) -> None:
     )
     supplier = session.get(Supplier, supplier_id)
     if supplier is None or not supplier.is_public:
-        return
+        return []
     data = sources._suppliers_data(session, [supplier])[supplier_id]
     reviews = session.scalars(
         sources.public_review_select().where(Review.supplier_id == supplier_id)
     ).all()
-    upsert(session, (review_document(sources._review_data(r, data)) for r in reviews))
+    documents = (review_document(sources._review_data(r, data)) for r in reviews)
+    return upsert(session, documents, words=False)
 
 
-def upsert(session: Session, documents: Iterable[dict[str, object]]) -> int:
-    """Insert or replace these documents' rows, and add their words to the word list."""
+def upsert(
+    session: Session, documents: Iterable[dict[str, object]], *, words: bool = True
+) -> list[str]:
+    """Insert or replace these documents' rows and, unless not WORDS, add their words to
+    the word list. Their texts for the word list."""
     rows = [_row(document) for document in documents]
     if not rows:
-        return 0
+        return []
     statement = insert(search_document)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["doc_type", "doc_id"],
-            set_={
-                name: statement.excluded[name] for name in ("supplier_id", "review_id", *_COLUMNS)
-            },
+            set_={name: statement.excluded[name] for name in _UPDATED},
         ),
         rows,
     )
-    add_words(session, [str(row["spell"]) for row in rows])
-    return len(rows)
+    texts = [str(row["spell"]) for row in rows]
+    if words:
+        add_words(session, texts)
+    return texts
 
 
 def add_words(session: Session, texts: list[str]) -> None:
+    if not texts:
+        return
     # Sorted, so two writers adding the same new words wait in one order, never a cycle.
     session.execute(
         sa.text(
@@ -191,9 +211,9 @@ def rebuild(session: Session, documents: Iterator[dict[str, object]], batch: int
     for document in documents:
         chunk.append(document)
         if len(chunk) >= batch:
-            written += upsert(session, chunk)
+            written += len(upsert(session, chunk))
             chunk = []
-    return written + upsert(session, chunk)
+    return written + len(upsert(session, chunk))
 
 
 def reindex(write_factory: Callable[[], Session], read_factory: Callable[[], Session]) -> int:
