@@ -274,7 +274,25 @@ def test_reindex_rewrites_the_rows_and_sync_has_nothing_to_do(
         assert result.exit_code == 0 and "into PostgreSQL" in result.output
         assert get_backend().search(db_session, SearchRequest(text="grebe")).total == 1
         synced = CliRunner().invoke(search_group, ["sync"])
-    assert synced.exit_code == 0 and "0 changes waiting" in synced.output
+    assert synced.exit_code == 0 and "Applied 0 queued changes" in synced.output
+
+
+@needs_postgres
+def test_writes_outside_an_app_context_are_applied_by_sync(
+    app: Flask, db_session: Session, postgres: None
+) -> None:
+    from click.testing import CliRunner
+
+    from vrm.search.cli import search_group
+
+    make_supplier(db_session, "Shrike Post")  # a bare script: no app context, so queued
+    db_session.commit()
+    with app.app_context():
+        assert get_backend().search(db_session, SearchRequest(text="shrike")).total == 0
+        synced = CliRunner().invoke(search_group, ["sync"])
+        assert synced.exit_code == 0 and "Applied 1 queued changes" in synced.output
+        assert get_backend().search(db_session, SearchRequest(text="shrike")).total == 1
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox)) == 0
 
 
 @needs_postgres

@@ -65,7 +65,14 @@ def sync() -> None:
     Exits 1 when changes are left waiting (the index was busy or is missing)."""
     database = get_db()
     if backend_name() == "postgres":
-        click.echo("0 changes waiting: the postgres backend indexes in each write's transaction.")
+        # Rows are queued only by writes made outside an app context (a bare script).
+        with database.session_factory() as session:
+            applied = indexing.apply_queued(session)
+            session.commit()
+        click.echo(
+            f"Applied {applied} queued changes; the postgres backend indexes in each"
+            " write's own transaction."
+        )
         return
     with database.read_session_factory() as session:
         waiting = outbox.pending_count(session)

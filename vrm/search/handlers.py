@@ -129,6 +129,8 @@ def _after_commit(session: Session) -> None:
     if not session.info.pop(DIRTY, False) or not has_app_context():
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if backend_name(app) == "postgres":
+        return  # no Whoosh index to feed; `flask search sync` applies stray rows
     if has_request_context() and app.config.get("SEARCH_DRAIN") == "thread":
         drainer(app).wake()
         return
@@ -151,6 +153,8 @@ def _drain_now(app: Flask) -> DrainReport:
 def _background_round(app: Flask) -> DrainReport | None:
     from vrm.db import get_db
 
+    if backend_name(app) == "postgres":
+        return None  # the index is the rows: nothing to drain, no files made
     if not has_pending(get_db(app).read_session_factory):
         return None  # nothing waits: Whoosh is not even opened
     return _drain_now(app)

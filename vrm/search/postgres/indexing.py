@@ -223,3 +223,15 @@ def reindex(write_factory: Callable[[], Session], read_factory: Callable[[], Ses
         written = rebuild(session, sources.all_documents(read_factory))
         session.commit()
     return written
+
+
+def apply_queued(session: Session) -> int:
+    """Write the documents the outbox lists (queued by writes made outside an app
+    context, which cannot know the backend) and forget those rows; how many."""
+    queued = session.execute(sa.select(SearchOutbox.id, SearchOutbox.doc_type, SearchOutbox.doc_id))
+    rows = list(queued)
+    for _, doc_type, doc_id in rows:
+        mark(session, doc_type, doc_id)
+    write_marked(session)
+    session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_([r.id for r in rows])))
+    return len(rows)
