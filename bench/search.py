@@ -2,12 +2,16 @@
 
     .venv/bin/python bench/search.py                       # 100,000 reviews, 5,000 suppliers
     .venv/bin/python bench/search.py --reviews 5000 --suppliers 300   # a quick run
+    .venv/bin/python bench/search.py --backend postgres \
+        --postgres postgresql+psycopg://postgres@127.0.0.1:5432/bench   # PostgreSQL beside them
 
 Generates realistic review text from a customer-service vocabulary with a fixed seed,
 builds the index with one batched writer (documents per second, size on disk), then times
 one-, two- and three-word queries, with and without a facet filter, with highlighted
 snippets and facet counts — exactly what the search page does — and the same queries
 through FTS5 (porter tokenizer, snippet()). Prints p50/p95 and the Whoosh/FTS5 ratio.
+With ``--backend postgres`` the same queries also go through Parley's postgres backend
+(vrm/search/postgres), in a schema of its own in the given database, dropped afterwards.
 After an untimed warm-up (a running worker has read its posting lists); one row reads
 every posting list from the index files again, the cost of a word's first query, and one
 times quoted phrases, which Whoosh's own matcher checks position by position.
@@ -36,6 +40,9 @@ from vrm.search.documents import (
     review_document,
     supplier_document,
 )
+from vrm.search.postgres import backend as pg_backend
+from vrm.search.postgres import indexing as pg_indexing
+from vrm.search.postgres.tables import create_statements
 from vrm.search.searching import SearchRequest
 from vrm.suppliers.sectors import SECTORS
 
@@ -163,6 +170,64 @@ def build_fts5(
     return db
 
 
+class PostgresBench:
+    """The postgres backend over the same documents, in a schema of its own."""
+
+    def __init__(self, url: str, suppliers: list[SupplierData], reviews: list[ReviewData]):
+        import secrets
+
+        import sqlalchemy as sa
+        from sqlalchemy.orm import Session
+
+        self.schema = f"parley_bench_{secrets.token_hex(4)}"
+        self.admin = sa.create_engine(url)
+        with self.admin.begin() as connection:
+            connection.execute(sa.text(f"CREATE SCHEMA {self.schema}"))
+            connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+            connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public"))
+        options = {"options": f"-csearch_path={self.schema},public"}
+        self.engine = sa.create_engine(sa.make_url(url).update_query_dict(options))
+        documents = [supplier_document(s) for s in suppliers]
+        documents += [review_document(r) for r in reviews]
+        started = time.perf_counter()
+        with self.engine.begin() as connection:
+            # The foreign keys' targets, ids only: the documents are the bench's own.
+            connection.execute(sa.text("CREATE TABLE supplier (id integer PRIMARY KEY)"))
+            connection.execute(sa.text("CREATE TABLE review (id integer PRIMARY KEY)"))
+            connection.execute(sa.text("INSERT INTO supplier SELECT generate_series(1, :n)"),
+                               {"n": len(suppliers)})  # fmt: skip
+            connection.execute(sa.text("INSERT INTO review SELECT generate_series(1, :n)"),
+                               {"n": len(reviews)})  # fmt: skip
+            for statement in create_statements(with_unaccent=True):
+                connection.execute(sa.text(statement))
+        with Session(self.engine) as session:
+            for start in range(0, len(documents), 2_000):
+                pg_indexing.upsert(session, documents[start : start + 2_000])
+            session.commit()
+        with self.engine.begin() as connection:
+            connection.execute(sa.text("ANALYZE"))
+        seconds = time.perf_counter() - started
+        print(
+            f"PostgreSQL: indexed {len(documents):,} documents in {seconds:.1f}s"
+            f" = {len(documents) / seconds:,.0f} docs/s"
+        )
+        self.session = Session(self.engine)
+        self.backend = pg_backend.PostgresBackend()
+
+    def search(self, request: SearchRequest) -> None:
+        self.backend.search(self.session, request)
+        self.session.rollback()  # a request's transaction ends with it
+
+    def close(self) -> None:
+        import sqlalchemy as sa
+
+        self.session.close()
+        self.engine.dispose()
+        with self.admin.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {self.schema} CASCADE"))
+        self.admin.dispose()
+
+
 def fts5_search(
     db: sqlite3.Connection, words: list[str], sector: str | None, phrase: bool = False
 ) -> int:
@@ -202,6 +267,17 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=40, help="queries per kind")
     parser.add_argument("--warmup", type=int, default=100, help="untimed queries first")
     parser.add_argument("--seed", type=int, default=20261125)
+    parser.add_argument(
+        "--backend",
+        choices=("whoosh", "postgres"),
+        default="whoosh",
+        help="postgres: time Parley's postgres backend too",
+    )
+    parser.add_argument(
+        "--postgres",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/bench",
+        help="database for --backend postgres (a schema is made in it, then dropped)",
+    )
     options = parser.parse_args()
 
     rng = random.Random(options.seed)
@@ -213,6 +289,11 @@ def main() -> None:
         base = Path(scratch) / "search"
         build_whoosh(base, suppliers, reviews)
         db = build_fts5(Path(scratch) / "fts.db", suppliers, reviews)
+        pg = (
+            PostgresBench(options.postgres, suppliers, reviews)
+            if options.backend == "postgres"
+            else None
+        )
         vocabulary = NOUNS + VERBS + ADJECTIVES
         started = time.perf_counter()
         searching.search(base, SearchRequest(text="refund"))
@@ -227,15 +308,20 @@ def main() -> None:
             f"Whoosh: warm-up, {options.warmup} other queries reading posting lists into"
             f" memory: {time.perf_counter() - started:.1f}s"
         )
+        if pg is not None:
+            for _ in range(options.warmup // 4):
+                words = warm_rng.sample(vocabulary, warm_rng.randint(1, 3))
+                pg.search(SearchRequest(text=" ".join(words)))
         print(
             f"\n{'query':<30}{'Whoosh p50':>11}{'p95':>9}{'FTS5 p50':>11}{'p95':>9}"
-            f"{'ratio p95':>11}"
+            f"{'ratio p95':>11}" + (f"{'PG p50':>10}{'p95':>9}" if pg else "")
         )
         kinds = [(size, facet, False, False) for size in (1, 2, 3) for facet in (False, True)]
         kinds += [(2, False, True, False), (2, False, False, True)]
         for size, facet, phrase, cold in kinds:
             whoosh_ms: list[float] = []
             fts_ms: list[float] = []
+            pg_ms: list[float] = []
             for _ in range(options.queries):
                 words = rng.sample(vocabulary, size)
                 sector = rng.choice(list(SECTORS)) if facet else None
@@ -245,14 +331,19 @@ def main() -> None:
                     postings.clear()
                 timed(lambda r=request: searching.search(base, r), whoosh_ms)
                 timed(lambda w=words, s=sector, p=phrase: fts5_search(db, w, s, p), fts_ms)
+                if pg is not None:
+                    timed(lambda r=request: pg.search(r), pg_ms)
             label = f"{size}-word{' + sector facet' if facet else ''}"
             label += " phrase" if phrase else ""
             label += ", nothing cached" if cold else ""
             w50, w95 = percentile(whoosh_ms, 50), percentile(whoosh_ms, 95)
             f50, f95 = percentile(fts_ms, 50), percentile(fts_ms, 95)
+            pg_columns = ""
+            if pg_ms:
+                pg_columns = f"{percentile(pg_ms, 50):>8.1f}ms{percentile(pg_ms, 95):>7.1f}ms"
             print(
                 f"{label:<30}{w50:>9.1f}ms{w95:>7.1f}ms{f50:>9.1f}ms{f95:>7.1f}ms"
-                f"{w95 / max(f95, 0.001):>10.1f}x"
+                f"{w95 / max(f95, 0.001):>10.1f}x{pg_columns}"
             )
         db.close()
         cache = postings.cache_stats()
@@ -263,6 +354,8 @@ def main() -> None:
             f" {cache.limit / 2**20:.0f} MB bound. This process's peak RSS: {peak_mb:.0f} MB"
             " (it also holds the generated data and the FTS5 copy; a worker holds neither)."
         )
+        if pg is not None:
+            pg.close()
     print(
         "\nWhoosh timings are the search page's: the process's open searcher and the posting"
         " lists it has read (as a running worker keeps them), exact facet counts over all"
@@ -270,6 +363,13 @@ def main() -> None:
         " reads every posting list from the index files, as the first query of a word does."
         " Target: 2-word p95 < 50 ms at 100,000 reviews."
     )
+    if options.backend == "postgres":
+        print(
+            "PG timings are the postgres backend's whole search (the same page): matches ranked"
+            f" by ts_rank_cd, counted and faceted up to {pg_backend.COUNT_LIMIT:,},"
+            " ts_headline for the page's hits, the spelling check. 'Nothing cached' clears"
+            " Whoosh's arrays only; PostgreSQL keeps its buffers."
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from alembic import context
 
 from vrm.db import Base, make_engine
 from vrm.models import import_all_models
+from vrm.search.postgres.tables import TABLE_NAMES as SEARCH_TABLES
 from vrm.settings import Settings
 
 config = context.config
@@ -16,6 +17,14 @@ if config.config_file_name and not config.attributes.get("database_url"):
 
 import_all_models()
 target_metadata = Base.metadata
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    # The PostgreSQL search tables are made by their migration only, on PostgreSQL only
+    # (vrm/search/postgres/tables.py); the models' check leaves them out.
+    return not (type_ == "table" and name in SEARCH_TABLES)
 
 
 def database_url() -> str:
@@ -48,6 +57,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

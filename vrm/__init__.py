@@ -31,6 +31,11 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def _configure(app: Flask, settings: Settings) -> None:
+    from vrm.search.backend import check_backend, default_backend
+
+    url = settings.database_url
+    # A postgres search backend on SQLite stops the start here, saying what to set.
+    search_backend = check_backend(settings.search_backend or default_backend(url), url)
     app.extensions["vrm.settings"] = settings
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -43,6 +48,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         PREFERRED_URL_SCHEME="https" if settings.secure_cookies else "http",
         SEARCH_DRAIN=settings.search_drain,
         SEARCH_DRAIN_INTERVAL=settings.search_drain_interval,
+        SEARCH_BACKEND=search_backend,
     )
     app.config.update(settings.extra)
 
@@ -241,4 +247,6 @@ def _connect_signal_handlers(app: Flask) -> None:
     for feature in (*features, activity):
         feature.connect()
     versions.connect()
-    search.init_app(app)  # the outbox drainer: started by a process's first request
+    # The outbox drainer (started by a process's first request), and the postgres search
+    # rows' listener, which must run after the content version's (see search.handlers).
+    search.init_app(app)

@@ -62,6 +62,8 @@ class Settings:
     # wait for Whoosh); "inline": each commit drains before returning (tests, scripts).
     search_drain: str = "thread"
     search_drain_interval: float = 5.0  # seconds between the drainer's periodic looks
+    # "whoosh" or "postgres"; None: whoosh on SQLite, postgres on PostgreSQL (search/backend.py)
+    search_backend: str | None = None
     cache_url: str | None = None  # Redis for the page cache; None: each process its own
     # How many worker processes the server says it runs (see declared_workers).
     workers: int = 1
@@ -93,6 +95,7 @@ class Settings:
             "search_drain_interval": _seconds(
                 "PARLEY_SEARCH_DRAIN_INTERVAL", env.get("PARLEY_SEARCH_DRAIN_INTERVAL") or "5"
             ),
+            "search_backend": env.get("PARLEY_SEARCH_BACKEND") or None,
             "workers": declared_workers(env, sys.argv),
             "proxy_hops": _count(env, "PARLEY_PROXY_HOPS"),
         }

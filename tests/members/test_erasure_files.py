@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.representatives import factories as make
+from tests.search.conftest import engines
 from vrm.activity.service import record
 from vrm.db import get_db
 from vrm.members.erasure import scrub_storage
@@ -34,7 +35,9 @@ from vrm.members.service import erase_member
 from vrm.notifications.models import Notification
 from vrm.reviews.models import ReviewFlag, ReviewMessage
 from vrm.schema import alembic_config
-from vrm.search import rebuild, searching
+from vrm.search import rebuild
+from vrm.search.backend import backend_name, get_backend
+from vrm.search.postgres import indexing
 from vrm.search.searching import SearchRequest
 from vrm.suppliers.models import RepresentativeClaim
 from vrm.terms import service as terms_service
@@ -85,7 +88,8 @@ class Place:
 
     def did_you_mean(self) -> str | None:
         misspelt = REVIEW_WORD[:-1] + "v"
-        return searching.search(self.search_dir, SearchRequest(text=misspelt)).did_you_mean
+        with self.app.app_context(), self.session() as session:
+            return get_backend().search(session, SearchRequest(text=misspelt)).did_you_mean
 
 
 def base64_forms(word: str) -> list[bytes]:
@@ -98,12 +102,12 @@ def base64_forms(word: str) -> list[bytes]:
     return forms
 
 
-def _sqlite_place(build_app: Callable[..., Flask], tmp_path: Path) -> Place:
+def _sqlite_place(build_app: Callable[..., Flask], tmp_path: Path, search_engine: str) -> Place:
     database = tmp_path / "erasure.db"
     url = f"sqlite:///{database}"
     command.upgrade(alembic_config(url), "heads")
     search_dir = tmp_path / "search"
-    app = build_app(url, extra={"SEARCH_DIR": str(search_dir)})
+    app = build_app(url, search_backend=search_engine, extra={"SEARCH_DIR": str(search_dir)})
 
     def read() -> bytes:
         return b"".join(
@@ -114,7 +118,7 @@ def _sqlite_place(build_app: Callable[..., Flask], tmp_path: Path) -> Place:
 
 
 def _postgresql_place(
-    build_app: Callable[..., Flask], tmp_path: Path, database_url: str
+    build_app: Callable[..., Flask], tmp_path: Path, database_url: str, search_engine: str
 ) -> Iterator[Place]:
     """A schema of its own in the test database: migrated, dumped, then dropped."""
     schema = f"erasure_{secrets.token_hex(4)}"
@@ -126,7 +130,9 @@ def _postgresql_place(
     try:
         command.upgrade(alembic_config(rendered), "heads")
         search_dir = tmp_path / "search"
-        app = build_app(rendered, extra={"SEARCH_DIR": str(search_dir)})
+        app = build_app(
+            rendered, search_backend=search_engine, extra={"SEARCH_DIR": str(search_dir)}
+        )
         plain = sa.make_url(database_url).set(drivername="postgresql")
 
         def dump() -> bytes:
@@ -143,12 +149,15 @@ def _postgresql_place(
         engine.dispose()
 
 
-@pytest.fixture
-def place(build_app: Callable[..., Flask], tmp_path: Path, database_url: str) -> Iterator[Place]:
+@pytest.fixture(params=engines())
+def place(
+    build_app: Callable[..., Flask], tmp_path: Path, database_url: str, request: Any
+) -> Iterator[Place]:
+    """Each search engine in turn (postgres only on PostgreSQL): neither keeps a word."""
     if database_url.startswith("sqlite"):
-        yield _sqlite_place(build_app, tmp_path)
+        yield _sqlite_place(build_app, tmp_path, request.param)
     else:
-        yield from _postgresql_place(build_app, tmp_path, database_url)
+        yield from _postgresql_place(build_app, tmp_path, database_url, request.param)
 
 
 def _plant(place: Place) -> int:
@@ -188,7 +197,12 @@ def _plant(place: Place) -> int:
         record(session, "terms.published", actor_id=member.id, sha256=MARKERS["activity"])
         session.commit()
         member_id = member.id
-    rebuild.rebuild(get_db(place.app).session_factory, place.search_dir)
+    # The rows above were added without the services' signals: index them all now.
+    database = get_db(place.app)
+    if backend_name(place.app) == "whoosh":
+        rebuild.rebuild(database.session_factory, place.search_dir)
+    else:
+        indexing.reindex(database.session_factory, database.read_session_factory)
     return member_id
 
 

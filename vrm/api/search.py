@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from werkzeug.wrappers import Response
 
 from vrm.api.blueprint import bp
@@ -13,7 +13,6 @@ from vrm.errors import problem
 from vrm.reviews.assurance import GRADES
 from vrm.search import present, service
 from vrm.search.documents import DOC_TYPES, RATING_BANDS
-from vrm.search.location import index_dir
 from vrm.search.params import MAX_PAGE, parse
 from vrm.search.searching import SORTS
 from vrm.suppliers.sectors import KINDS, SECTORS
@@ -31,6 +30,7 @@ def search() -> Response:
         "page": parsed.request.page,
         "pages": 0,
         "total": 0,
+        "total_capped": False,
         "did_you_mean": None,
         "any_word": False,
         "results": [],
@@ -39,7 +39,7 @@ def search() -> Response:
     if parsed.is_empty:
         return jsonify(body)
     try:
-        results = service.run_search(get_session(), index_dir(current_app), parsed.request)
+        results = service.run_search(get_session(), parsed.request)
     except service.SearchUnavailable:
         response = problem(
             503, "Service Unavailable", "Search is being rebuilt. Try again shortly."
@@ -53,6 +53,7 @@ def search() -> Response:
     body.update(
         pages=results.pages,
         total=results.total,
+        total_capped=results.capped,
         did_you_mean=results.did_you_mean,
         any_word=results.any_word,
         results=hits,
@@ -183,6 +184,10 @@ SCHEMAS: dict[str, Any] = {
             "page": {"type": "integer"},
             "pages": {"type": "integer"},
             "total": {"type": "integer"},
+            "total_capped": {
+                "type": "boolean",
+                "description": "Counting stopped at total: there are more results than that",
+            },
             "did_you_mean": {"type": ["string", "null"]},
             "any_word": {
                 "type": "boolean",

@@ -24,9 +24,19 @@ from vrm.clock import now
 
 CHANGED = "parley_public_change"
 
-# Rows no anonymous page shows: writing only these keeps cached pages.
+# Rows no anonymous page shows: writing only these keeps cached pages. The postgres
+# search rows are copies of public rows written in the same transaction (which advances
+# the version already), and are written after the version, at the commit.
 PRIVATE_TABLES = frozenset(
-    {"notification", "search_outbox", "content_version", "watch", "shift_state"}
+    {
+        "notification",
+        "search_outbox",
+        "search_document",
+        "search_word",
+        "content_version",
+        "watch",
+        "shift_state",
+    }
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -17,7 +17,6 @@ from vrm.feeds import atom, queries
 from vrm.reputation.league import area_ids
 from vrm.reviews.queries import member_by_handle, public_reviews
 from vrm.search import service as search_service
-from vrm.search.location import index_dir
 from vrm.search.params import parse
 from vrm.suppliers.models import Area
 from vrm.suppliers.queries import public_supplier
@@ -130,7 +129,7 @@ def search_feed() -> Response:
         title = "Everything new"
     else:
         try:
-            results = search_service.run_search(session, index_dir(current_app), parsed.request)
+            results = search_service.run_search(session, parsed.request)
         except search_service.SearchUnavailable:
             return Response("Search is unavailable; try again soon.", 503, {"Retry-After": "60"})
         keys = [(hit.doc_type, hit.doc_id) for hit in results.hits]

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from vrm.db import get_db
-from vrm.search.erasure import purge_erased
-from vrm.search.location import index_dir
+from vrm.search.backend import get_backend
 
 log = logging.getLogger(__name__)
 
@@ -76,4 +75,4 @@ def scrub_storage(app: Flask) -> None:
             ).fetchone()
         if busy:
             log.error("erasure: the SQLite log is in use; erased rows stay in it until it is")
-    purge_erased(get_db(app).session_factory, index_dir(app))
+    get_backend(app).purge_erased()

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from vrm.db import get_db
 from vrm.search import index, outbox, rebuild
+from vrm.search.backend import backend_name
 from vrm.search.location import index_dir
+from vrm.search.postgres import indexing
 
 
 @click.group("search", cls=AppGroup)
 def search_group() -> None:
-    """Full-text search index (Whoosh)."""
+    """Full-text search index (Whoosh, or PostgreSQL with PARLEY_SEARCH_BACKEND=postgres)."""
 
 
 @search_group.command("reindex")
 def reindex() -> None:
     """Rebuild the index from the database into a fresh directory and swap it in."""
     database = get_db()
+    if backend_name() == "postgres":
+        _reindex_postgres()
+        return
     base = index_dir(current_app)
     total = rebuild.expected_documents(database.read_session_factory)
     try:
@@ -41,12 +48,32 @@ def reindex() -> None:
         raise SystemExit(1)
 
 
+def _reindex_postgres() -> None:
+    """Rewrite every search_document row in one transaction: searches see the old rows
+    until it commits, and writes meanwhile wait for it only on the rows they touch."""
+    database = get_db()
+    started = time.perf_counter()
+    written = indexing.reindex(database.session_factory, database.read_session_factory)
+    seconds = time.perf_counter() - started
+    click.echo(f"Indexed {written} documents in {seconds:.1f}s into PostgreSQL (search_document).")
+
+
 @search_group.command("sync")
 def sync() -> None:
     """Apply waiting changes (the outbox) to the index; safe to run from cron.
 
     Exits 1 when changes are left waiting (the index was busy or is missing)."""
     database = get_db()
+    if backend_name() == "postgres":
+        # Rows are queued only by writes made outside an app context (a bare script).
+        with database.session_factory() as session:
+            applied = indexing.apply_queued(session)
+            session.commit()
+        click.echo(
+            f"Applied {applied} queued changes; the postgres backend indexes in each"
+            " write's own transaction."
+        )
+        return
     with database.read_session_factory() as session:
         waiting = outbox.pending_count(session)
     click.echo(f"{waiting} changes waiting.")

@@ -1,6 +1,9 @@
 """Signal handlers of the search feature, connected once by the factory.
 
-Each handler only writes outbox rows, in the sender's transaction. Draining happens after
+With the postgres backend each handler marks the documents to re-read, and they are
+written just before the sender's transaction commits (postgres/indexing.py); nothing
+below about the outbox applies. With Whoosh each handler only writes outbox rows, in the
+sender's transaction. Draining happens after
 that transaction commits, from SQLAlchemy's ``after_commit`` session event. In a request
 (with ``SEARCH_DRAIN = "thread"``, the default) it only wakes the process's background
 drainer (drainer.py), so the response never waits for Whoosh; elsewhere (CLI commands,
@@ -28,14 +31,39 @@ from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.reviews.models import Review
+from vrm.search.backend import backend_name
 from vrm.search.drainer import Drainer
 from vrm.search.outbox import DIRTY, DrainReport, drain, enqueue, has_pending
+from vrm.search.postgres import indexing
 
 log = logging.getLogger(__name__)
 
 
+def _postgres() -> bool | None:
+    """Whether this app keeps its index in the database (backend.py): then documents are
+    written before the commit, in its transaction, instead of through the outbox. None
+    outside an app context (a script), where the commit decides (_before_commit)."""
+    if not has_app_context():
+        return None
+    return backend_name() == "postgres"
+
+
+def _record(session: Session, doc_type: str, doc_id: int, action: str = "upsert") -> None:
+    postgres = _postgres()
+    if postgres is not False:
+        indexing.mark(session, doc_type, doc_id)  # re-read at commit: a deleted one is dropped
+    if postgres is not True:
+        enqueue(session, doc_type, doc_id, action)
+
+
 def _supplier_and_reviews(session: Session, supplier_id: int) -> None:
     # Reviews carry their supplier's name and facets, so they follow its changes.
+    postgres = _postgres()
+    if postgres is not False:
+        indexing.mark(session, indexing.SUPPLIER, supplier_id)
+        indexing.mark(session, indexing.SUPPLIER_REVIEWS, supplier_id)
+    if postgres is True:
+        return
     enqueue(session, "supplier", supplier_id)
     for review_id in session.scalars(select(Review.id).where(Review.supplier_id == supplier_id)):
         enqueue(session, "review", review_id)
@@ -43,7 +71,7 @@ def _supplier_and_reviews(session: Session, supplier_id: int) -> None:
 
 def on_supplier_created(supplier: Any, *, session: Session, **_: Any) -> None:
     session.flush()
-    enqueue(session, "supplier", supplier.id)
+    _record(session, "supplier", supplier.id)
 
 
 def on_supplier_changed(supplier: Any, *, session: Session, **_: Any) -> None:
@@ -55,16 +83,16 @@ def on_supplier_merged(
     source: Any, *, session: Session, into: Any, moved_review_ids: Any = (), **_: Any
 ) -> None:
     session.flush()
-    enqueue(session, "supplier", source.id, "delete")
+    _record(session, "supplier", source.id, "delete")
     _supplier_and_reviews(session, into.id)
     for review_id in moved_review_ids or ():
-        enqueue(session, "review", review_id)
+        _record(session, "review", review_id)
 
 
 def on_review_changed(review: Any, *, session: Session, **_: Any) -> None:
     session.flush()
-    enqueue(session, "review", review.id)
-    enqueue(session, "supplier", review.supplier_id)  # its average rating moved
+    _record(session, "review", review.id)
+    _record(session, "supplier", review.supplier_id)  # its average rating moved
 
 
 def on_change_claim_answered(claim: Any, *, session: Session, **_: Any) -> None:
@@ -81,8 +109,28 @@ def on_member_identities_changed(member: Any, *, session: Session, **_: Any) -> 
 
 def on_review_withdrawn(review: Any, *, session: Session, **_: Any) -> None:
     session.flush()
-    enqueue(session, "review", review.id, "delete")
-    enqueue(session, "supplier", review.supplier_id)
+    _record(session, "review", review.id, "delete")
+    _record(session, "supplier", review.supplier_id)
+
+
+def _before_commit(session: Session) -> None:
+    # The postgres backend's rows go in the committing transaction (also when a test's
+    # savepoint is released: the documents then commit and roll back with the test), at
+    # its outermost commit only, and after the content version's listener (init_app):
+    # every writer then locks content_version before any search row, never the reverse,
+    # which deadlocked a review posted (the version taken at its savepoint) against an
+    # edit of its supplier (which rewrites the rows of all its reviews).
+    if session.get_nested_transaction() is not None or not session.info.get(indexing.MARKED):
+        return
+    if not has_app_context():
+        return  # a savepoint released in a script: kept for the commit that has one
+    if backend_name() != "postgres":
+        session.info.pop(indexing.MARKED, None)  # Whoosh: the outbox rows carry them
+        return
+    if session.info.pop(DIRTY, False):
+        # Marked outside an app context, so queued too: written now, nothing waits.
+        indexing.forget_queued(session)
+    indexing.write_marked(session)
 
 
 def _after_commit(session: Session) -> None:
@@ -93,6 +141,8 @@ def _after_commit(session: Session) -> None:
     if not session.info.pop(DIRTY, False) or not has_app_context():
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if backend_name(app) == "postgres":
+        return  # no Whoosh index to feed; `flask search sync` applies stray rows
     if has_request_context() and app.config.get("SEARCH_DRAIN") == "thread":
         drainer(app).wake()
         return
@@ -115,6 +165,8 @@ def _drain_now(app: Flask) -> DrainReport:
 def _background_round(app: Flask) -> DrainReport | None:
     from vrm.db import get_db
 
+    if backend_name(app) == "postgres":
+        return None  # the index is the rows: nothing to drain, no files made
     if not has_pending(get_db(app).read_session_factory):
         return None  # nothing waits: Whoosh is not even opened
     return _drain_now(app)
@@ -130,7 +182,11 @@ def drainer(app: Flask) -> Drainer:
 
 def init_app(app: Flask) -> None:
     """Give the app its drainer; with SEARCH_DRAIN = "thread" the first request a process
-    serves starts it (and so drains what a crash left), not the factory."""
+    serves starts it (and so drains what a crash left), not the factory. The factory calls
+    this after connecting every feature's handlers and the content version's listeners,
+    so the postgres rows are written after the version is advanced (_before_commit)."""
+    if not event.contains(Session, "before_commit", _before_commit):
+        event.listen(Session, "before_commit", _before_commit)
     app.extensions[DRAINER] = Drainer(
         lambda: _background_round(app), interval=float(app.config.get("SEARCH_DRAIN_INTERVAL", 5))
     )
@@ -138,8 +194,10 @@ def init_app(app: Flask) -> None:
         app.before_request(app.extensions[DRAINER].ensure_started)
 
 
-def _after_rollback(session: Session, _previous: Any) -> None:
+def _after_rollback(session: Session, previous: Any) -> None:
     session.info.pop(DIRTY, None)
+    if not previous.nested:  # a savepoint's rollback keeps the marks made before it
+        session.info.pop(indexing.MARKED, None)
 
 
 def connect() -> None:

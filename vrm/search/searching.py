@@ -66,6 +66,7 @@ class SearchResults(PageLinks):
     facets: dict[str, list[tuple[str, int]]]
     did_you_mean: str | None
     any_word: bool = False  # no result had every word; these have some of them
+    capped: bool = False  # counting stopped: there are more than total (postgres backend)
 
 
 def search(base: Path, request: SearchRequest) -> SearchResults:

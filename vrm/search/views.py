@@ -5,14 +5,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
 from vrm.db import get_session
 from vrm.pagination import within_range
 from vrm.search import present, service
 from vrm.search.documents import MAX_QUERY_CHARS
-from vrm.search.location import index_dir
 from vrm.search.params import FACET_PARAMS, parse
 from vrm.search.searching import SORTS
 
@@ -54,9 +53,7 @@ def search() -> Any:
         # A page past the end (an old link, say) shows the last one, and says so.
         results = within_range(
             lambda number: service.run_search(
-                get_session(),
-                index_dir(current_app),
-                dataclasses.replace(parsed.request, page=number),
+                get_session(), dataclasses.replace(parsed.request, page=number)
             ),
             parsed.request.page,
         )
@@ -74,7 +71,7 @@ def search() -> Any:
 @bp.get("/search/suggest")
 def suggest() -> Response:
     prefix = (request.args.get("q") or "").strip()
-    names = service.suggest_names(index_dir(current_app), prefix) if prefix else []
+    names = service.suggest_names(get_session(), prefix) if prefix else []
     response = jsonify({"q": prefix[:100], "suggestions": names})
     response.cache_control.public = True
     response.cache_control.max_age = 60
