@@ -17,6 +17,7 @@ from vrm.db import get_db
 from vrm.members.erasure import ERASURE_CHOICES
 from vrm.members.models import Member
 from vrm.search import rebuild
+from vrm.search.backend import CONFIG_KEY
 
 WORD = "quorblewhisk"
 MISSPELT = "quorblewhisc"
@@ -24,12 +25,17 @@ MISSPELT = "quorblewhisc"
 
 @pytest.fixture
 def search_dir(app: Flask, tmp_path: Path) -> Iterator[Path]:
+    """Whoosh's index (its spelling reads segment files; the postgres engine's erasure
+    is tested in tests/search/test_backends.py)."""
     base = tmp_path / "search"
     app.config["SEARCH_DIR"] = str(base)
+    previous = app.config[CONFIG_KEY]
+    app.config[CONFIG_KEY] = "whoosh"
     try:
         yield base
     finally:
         app.config.pop("SEARCH_DIR", None)
+        app.config[CONFIG_KEY] = previous
 
 
 def _reviewer(auth: AuthActions, db_session: Session, app: Flask, base: Path) -> None:

@@ -23,6 +23,7 @@ from vrm.reviews.assurance import (
 from vrm.reviews.models import ChangeClaim
 from vrm.reviews.queries import assurance_of
 from vrm.search import rebuild, searching
+from vrm.search.backend import CONFIG_KEY
 from vrm.search.params import parse
 from vrm.search.searching import SearchRequest
 from vrm.settings import ProviderConfig, SettingsError, parse_providers
@@ -85,6 +86,12 @@ def test_operators_give_a_level_and_a_wrong_one_refuses_to_start() -> None:
 
 
 # ---- from the database, and on the pages ------------------------------------------------
+
+
+@pytest.fixture
+def whoosh(app, monkeypatch):
+    """These tests read Whoosh's index directly (rebuild, searching.search)."""
+    monkeypatch.setitem(app.config, CONFIG_KEY, "whoosh")
 
 
 @pytest.fixture
@@ -198,7 +205,7 @@ def test_the_page_offers_the_facet(client, db_session) -> None:
 
 
 def test_linking_a_rated_identity_regrades_the_reviews_in_search(
-    app, db_session, rated, tmp_path
+    app, db_session, rated, tmp_path, whoosh
 ) -> None:
     from vrm.members.service import link_identity
 
@@ -222,7 +229,9 @@ def test_linking_a_rated_identity_regrades_the_reviews_in_search(
         app.config.pop("SEARCH_DIR", None)
 
 
-def test_the_search_page_offers_who_wrote_it(app, client, db_session, rated, tmp_path) -> None:
+def test_the_search_page_offers_who_wrote_it(
+    app, client, db_session, rated, tmp_path, whoosh
+) -> None:
     acme = make.supplier(db_session, "Acme Energy")
     checked = make.member(db_session, "checked")
     _with_identity(db_session, checked, rated)

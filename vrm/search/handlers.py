@@ -98,13 +98,13 @@ def on_review_changed(review: Any, *, session: Session, **_: Any) -> None:
 def on_change_claim_answered(claim: Any, *, session: Session, **_: Any) -> None:
     # A confirmed change lifts the review's assurance grade, a search facet.
     session.flush()
-    enqueue(session, "review", claim.review_id)
+    _record(session, "review", claim.review_id)
 
 
 def on_member_identities_changed(member: Any, *, session: Session, **_: Any) -> None:
     # The member's reviews' assurance grade (a search facet) follows their identities.
     for review_id in session.scalars(select(Review.id).where(Review.author_id == member.id)):
-        enqueue(session, "review", review_id)
+        _record(session, "review", review_id)
 
 
 def on_review_withdrawn(review: Any, *, session: Session, **_: Any) -> None:
