@@ -42,7 +42,9 @@ log = logging.getLogger(__name__)
 def _postgres() -> bool | None:
     """Whether this app keeps its index in the database (backend.py): then documents are
     written before the commit, in its transaction, instead of through the outbox. None
-    outside an app context (a script), where the commit decides (_before_commit)."""
+    outside an app context (a bare script), which cannot know: both are recorded, and a
+    commit inside an app context keeps the one its backend uses (_before_commit), or
+    `flask search sync` applies the queued rows later."""
     if not has_app_context():
         return None
     return backend_name() == "postgres"
