@@ -70,6 +70,12 @@ def _note_dml(state: ORMExecuteState) -> None:
 
 
 def _advance_before_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        # A SAVEPOINT released (begin_nested) also fires before_commit. Taking the row
+        # lock there would hold it through the rest of the transaction, while its later
+        # statements wait on rows (a sector's tallies) whose holder waits on this row at
+        # its own commit: a deadlock. The flag waits for the outermost commit.
+        return
     session.flush()  # the last flush may still note a change
     if session.info.pop(CHANGED, False):
         session.execute(
