@@ -13,6 +13,19 @@ from vrm.moderation.models import ModerationDecision
 from vrm.reviews.models import Review
 
 
+def _document(decision: ModerationDecision) -> dict[str, Any]:
+    """One decision as the export writes it (the moderator is never named)."""
+    return {
+        "review_id": decision.review_id,
+        "action": decision.action,
+        "rule": decision.rule,
+        "note": decision.note,
+        "reports_closed": decision.reports,
+        "supplier_reports_closed": decision.supplier_reports,
+        "created_at": decision.created_at.isoformat(),
+    }
+
+
 def export_decisions(member: Member, *, session: Session, **_: Any) -> tuple[str, list[Any]]:
     """The decisions this member took as a moderator: they are records of the member's
     own acts, so they travel with the export (erasure leaves them, unnamed, for audit)."""
@@ -23,18 +36,7 @@ def export_decisions(member: Member, *, session: Session, **_: Any) -> tuple[str
     )
     return (
         "moderation_decisions",
-        [
-            {
-                "review_id": decision.review_id,
-                "action": decision.action,
-                "rule": decision.rule,
-                "note": decision.note,
-                "reports_closed": decision.reports,
-                "supplier_reports_closed": decision.supplier_reports,
-                "created_at": decision.created_at.isoformat(),
-            }
-            for decision in decisions
-        ],
+        [_document(decision) for decision in decisions],
     )
 
 
@@ -50,18 +52,7 @@ def export_decisions_about(member: Member, *, session: Session, **_: Any) -> tup
     )
     return (
         "moderation_of_your_reviews",
-        [
-            {
-                "review_id": decision.review_id,
-                "action": decision.action,
-                "rule": decision.rule,
-                "note": decision.note,
-                "reports_closed": decision.reports,
-                "supplier_reports_closed": decision.supplier_reports,
-                "created_at": decision.created_at.isoformat(),
-            }
-            for decision in decisions
-        ],
+        [_document(decision) for decision in decisions],
     )
 
 
