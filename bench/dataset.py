@@ -135,7 +135,7 @@ def ensure(base: Path, reviews: int, seed: int, *, log: Any = print) -> Manifest
 
 
 def _upgrade(where: Path, manifest: Manifest) -> None:
-    from vrm.schema import alembic_config
+    from vrm.schema import alembic_config, complete_data
 
     url = f"sqlite:///{where / 'parley.db'}"
     command.upgrade(alembic_config(url), "heads")
@@ -144,20 +144,8 @@ def _upgrade(where: Path, manifest: Manifest) -> None:
         from vrm.db import get_db
 
         with get_db(app).session_factory() as session:
-            _after_recompute(session)
-            _rank(session)
-            session.commit()
+            complete_data(session)  # what `flask db upgrade` does after migrating
         get_db(app).engine.dispose()
-
-
-def _rank(session: Any) -> None:
-    """What `flask db upgrade` does after migrating: rank suppliers never ranked."""
-    try:
-        from vrm.reputation.ranks import rerank
-        from vrm.reputation.service import current_parameters
-    except ImportError:  # main before the league kept its order
-        return
-    rerank(session, current_parameters(), only_unranked=True)
 
 
 def _app(url: str, where: Path) -> Any:
@@ -219,10 +207,10 @@ def build(where: Path, reviews: int, seed: int, *, log: Any = print) -> Manifest
         log(f"  recomputing stored figures ({reviews:,} reviews)…")
         with factory() as session:
             from vrm.reputation.recompute import recompute_all
+            from vrm.schema import complete_data
 
             recompute_all(session)
-            _after_recompute(session)
-            session.commit()
+            complete_data(session)  # as `flask db upgrade` leaves a database
         log("  rebuilding the search index…")
         from vrm.search import rebuild
 
@@ -230,15 +218,6 @@ def build(where: Path, reviews: int, seed: int, *, log: Any = print) -> Manifest
         log(f"  indexed {report.documents:,} documents in {report.seconds:.0f} s")
     get_db(app).engine.dispose()
     return manifest
-
-
-def _after_recompute(session: Any) -> None:
-    """Stored figures that `flask reputation recompute` does not rebuild (terms tallies)."""
-    try:
-        from vrm.terms.tallies import rebuild_all
-    except ImportError:  # main before the stored terms tally
-        return
-    rebuild_all(session)
 
 
 def _fill(session: Any, rng: random.Random, reviews: int, seed: int, log: Any) -> Manifest:

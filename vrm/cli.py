@@ -30,22 +30,11 @@ def db_upgrade(revision: str) -> None:
 
 
 def _seed_standard_data() -> None:
-    # Data, not schema: the ORM's rules (versions, activity) apply, which a migration
-    # frozen in time could not follow. Only at the newest schema, which the models match.
     from vrm.db import get_session
-    from vrm.reputation.ranks import rerank
-    from vrm.reputation.service import current_parameters
-    from vrm.terms.seed import seed_library
+    from vrm.schema import complete_data
 
-    session = get_session()
-    added = seed_library(session)
-    session.commit()
-    click.echo(f"Clause library ready ({added} clauses added).")
-    # Suppliers reviewed before the league kept its order on write get their keys once.
-    ranked = rerank(session, current_parameters(), only_unranked=True)
-    session.commit()
-    if ranked:
-        click.echo(f"League order filled in for {ranked} supplier(s).")
+    for line in complete_data(get_session()):
+        click.echo(line)
 
 
 @db_group.command("downgrade")

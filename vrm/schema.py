@@ -8,6 +8,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, Response, current_app, request
+from sqlalchemy.orm import Session
 
 from vrm.db import get_db, read_only
 from vrm.errors import error_page, problem, wants_problem_json
@@ -26,6 +27,33 @@ def alembic_config(database_url: str) -> Config:
 def head_revisions() -> set[str]:
     script = ScriptDirectory(str(Path(PROJECT_ROOT / "migrations")))
     return set(script.get_heads())
+
+
+def complete_data(session: Session) -> list[str]:
+    """What `flask db upgrade` does after migrating, committed, with a line per step.
+
+    Data, not schema: the ORM's rules (versions, activity) apply, which a migration
+    frozen in time could not follow; so it runs only at the newest schema, which the
+    models match. Idempotent: a second run changes nothing."""
+    from vrm.reputation.ranks import rerank
+    from vrm.reputation.service import current_parameters
+    from vrm.terms import tally
+    from vrm.terms.seed import seed_library
+
+    done = [f"Clause library ready ({seed_library(session)} clauses added)."]
+    session.commit()
+    # Suppliers reviewed before the league kept its order on write get their keys once.
+    ranked = rerank(session, current_parameters(), only_unranked=True)
+    session.commit()
+    if ranked:
+        done.append(f"League order filled in for {ranked} supplier(s).")
+    # Suppliers proffered to before the clause tally was kept on write get it once.
+    unrefreshed = tally.unrefreshed_supplier_ids(session)
+    tally.refresh(session, unrefreshed)
+    session.commit()
+    if unrefreshed:
+        done.append(f"Terms tallies filled in for {len(unrefreshed)} supplier(s).")
+    return done
 
 
 def schema_problem(app: Flask | None = None) -> str | None:

@@ -16,7 +16,7 @@ from vrm import create_app
 from vrm.db import get_db
 from vrm.members.models import Member
 from vrm.suppliers.models import Supplier
-from vrm.terms import service
+from vrm.terms import agreements, service, tally
 from vrm.terms.models import Agreement
 from vrm.terms.parley_party import REGISTER_KEY
 from vrm.terms.seed import seed_library
@@ -58,3 +58,36 @@ def test_two_first_publications_make_one_parley(racing_app: Flask) -> None:
         )
         assert parleys == 1
         assert session.scalar(select(func.count()).select_from(Agreement)) == 2
+
+
+def _profferer(handle: str):  # type: ignore[no-untyped-def]
+    def offer(session):  # type: ignore[no-untyped-def]
+        member = session.scalar(select(Member).where(Member.handle == handle))
+        shop = session.scalar(select(Supplier).where(Supplier.slug == "shop"))
+        return agreements.proffer(session, member=member, supplier=shop).id
+
+    return offer
+
+
+def test_two_proffers_at_once_are_both_in_the_kept_tally(racing_app: Flask) -> None:
+    """The second writer waits on the supplier's tally lock, then counts the first's
+    committed proffer too: neither count is lost."""
+    if not is_postgres(racing_app):
+        pytest.skip("SQLite serialises writers: the second cannot begin until the first ends")
+    with racing_app.app_context(), get_db(racing_app).session_factory() as session:
+        seed_library(session)
+        session.add_all([Member(handle="ada"), Member(handle="bea")])
+        session.add(Supplier(slug="shop", name="Shop", kind="business", sector="energy"))
+        session.flush()
+        for handle in ("ada", "bea"):
+            _publisher(handle)(session)
+        session.commit()
+
+    _, second = interleave(racing_app, _profferer("ada"), _profferer("bea"))
+
+    assert second.error is None, second.error
+    with get_db(racing_app).session_factory() as session:
+        shop = session.scalar(select(Supplier).where(Supplier.slug == "shop"))
+        assert shop is not None
+        asked = {row.clause: row.proffered for row in tally.stored(session, shop.id)}
+        assert asked == {"parley:no-stalking": 2}

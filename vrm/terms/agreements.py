@@ -19,6 +19,7 @@ from vrm.errors import Conflict, DomainError, NotAllowed
 from vrm.members.models import Member
 from vrm.representatives.policies import is_verified_representative
 from vrm.suppliers.models import Supplier
+from vrm.terms import tally
 from vrm.terms.models import Agreement, ClauseVersion, Proffer, StandingAcceptance
 from vrm.terms.receipts import build_receipt, sign_receipt
 from vrm.terms.service import locked_terms
@@ -57,6 +58,7 @@ def proffer(session: Session, *, member: Member, supplier: Supplier) -> Proffer:
     offer = Proffer(member_id=member.id, supplier_id=supplier.id, terms_version=current)
     session.add(offer)
     session.flush()
+    tally.refresh(session, [supplier.id])
     # Public activity without the member: who proffers to whom is private.
     record(session, "terms.proffered", supplier_id=supplier.id)
     signals.terms_proffered.send(offer, session=session)
@@ -121,6 +123,7 @@ def accept(session: Session, *, actor: Member, proffer: Proffer, terms_uri: str)
     proffer.decided_by_id = actor.id
     session.add(agreement)
     session.flush()
+    tally.refresh(session, [proffer.supplier_id])
     record(session, "terms.accepted", actor_id=actor.id, supplier_id=proffer.supplier_id)
     signals.agreement_made.send(agreement, session=session)
     log.info("supplier %s accepted proffer %s (by %s)", proffer.supplier_id, proffer.id, actor.id)
@@ -141,6 +144,7 @@ def decline(session: Session, *, actor: Member, proffer: Proffer, reason: str) -
     proffer.decided_at = now()
     proffer.decided_by_id = actor.id
     session.flush()
+    tally.refresh(session, [proffer.supplier_id])
     record(session, "terms.declined", actor_id=actor.id, supplier_id=proffer.supplier_id)
     signals.proffer_declined.send(proffer, session=session)
     return proffer

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from vrm import signals
 from vrm.members.models import Member
-from vrm.terms import export, queries
+from vrm.terms import export, queries, tally
 from vrm.terms.models import Agreement, Proffer, Terms, TermsReport, TermsVersion
 from vrm.terms.parley_party import on_terms_published
 
@@ -84,6 +84,7 @@ def export_terms(member: Member, *, session: Session, **_: Any) -> tuple[str, di
 
 
 def erase_terms(member: Member, *, session: Session, **_: Any) -> None:
+    asked = set(session.scalars(select(Proffer.supplier_id).where(Proffer.member_id == member.id)))
     agreement_ids = select(Agreement.id).where(Agreement.member_id == member.id)
     session.execute(delete(TermsReport).where(TermsReport.agreement_id.in_(agreement_ids)))
     session.execute(delete(Agreement).where(Agreement.member_id == member.id))
@@ -92,6 +93,7 @@ def erase_terms(member: Member, *, session: Session, **_: Any) -> None:
     session.execute(delete(TermsVersion).where(TermsVersion.terms_id.in_(terms_ids)))
     session.execute(delete(Terms).where(Terms.member_id == member.id))
     session.expire_all()
+    tally.refresh(session, asked)  # the suppliers keep no count of what the member asked
 
 
 def connect() -> None:

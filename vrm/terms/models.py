@@ -270,3 +270,32 @@ class SigningKey(Base):
     private_jwk: Mapped[str] = mapped_column(sa.Text)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at]
+
+
+class ClauseTally(Base):
+    """Per supplier, what members asked it (one row per clause asked): kept on write by
+    vrm.terms.tally so a page reads these rows instead of every member's proffer."""
+
+    __tablename__ = "terms_clause_tally"
+
+    supplier_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("supplier.id", ondelete="CASCADE"), primary_key=True
+    )
+    clause: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
+    proffered: Mapped[int] = mapped_column(default=0)
+    accepted: Mapped[int] = mapped_column(default=0)
+    declined: Mapped[int] = mapped_column(default=0)
+    waiting: Mapped[int] = mapped_column(default=0)
+
+
+class ClauseTallyLock(Base):
+    """One row per supplier whose tally exists: refreshing it locks this row first, so
+    two writers for one supplier count one after the other (the second sees the
+    first's proffers), and a supplier asked nothing yet still has a row to lock."""
+
+    __tablename__ = "terms_clause_tally_lock"
+
+    supplier_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("supplier.id", ondelete="CASCADE"), primary_key=True
+    )
+    refreshed_at: Mapped[dt.datetime | None]

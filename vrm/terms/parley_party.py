@@ -22,6 +22,7 @@ from vrm.activity.service import record
 from vrm.clock import now
 from vrm.suppliers.models import Supplier
 from vrm.suppliers.service import unique_slug
+from vrm.terms import tally
 from vrm.terms.library import clause_version
 from vrm.terms.models import Agreement, Proffer, StandingAcceptance, TermsVersion
 from vrm.terms.parley import decide, standing_clauses
@@ -115,6 +116,7 @@ def answer_terms(session: Session, version: TermsVersion) -> Agreement | Proffer
         offer.status = "declined"
         offer.reason = " ".join(decision.declined.values())[:1000]
         session.flush()
+        tally.refresh(session, [parley.id])
         record(session, "terms.declined", supplier_id=parley.id)
         signals.proffer_declined.send(offer, session=session)
         return offer
@@ -149,6 +151,7 @@ def answer_terms(session: Session, version: TermsVersion) -> Agreement | Proffer
     )
     session.add(agreement)
     session.flush()
+    tally.refresh(session, [parley.id])
     # Public activity without the member, as for any supplier's acceptance.
     record(session, "terms.accepted", supplier_id=parley.id)
     signals.agreement_made.send(agreement, session=session)

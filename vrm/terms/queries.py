@@ -22,6 +22,7 @@ from vrm.representatives.policies import is_verified_representative
 from vrm.reputation.scoring import share
 from vrm.suppliers.models import Supplier
 from vrm.suppliers.sectors import sector_name
+from vrm.terms import tally
 from vrm.terms.models import (
     Agreement,
     Clause,
@@ -81,64 +82,40 @@ def clause_versions_by_key(session: Session, items: list[dict[str, Any]]) -> dic
     return found
 
 
-def _latest_proffers(session: Session, supplier_id: int) -> list[Proffer]:
-    """Each member's most recent live proffer to the supplier."""
-    rows = session.scalars(
-        select(Proffer)
-        .where(Proffer.supplier_id == supplier_id, Proffer.status.in_(DECIDED))
-        .options(selectinload(Proffer.terms_version))
-        .order_by(Proffer.id)
-    ).all()
-    latest: dict[int, Proffer] = {}
-    for row in rows:
-        latest[row.member_id] = row
-    return list(latest.values())
-
-
 def clause_tally(session: Session, supplier_id: int) -> list[dict[str, Any]]:
     """Per clause: how many members asked for it, and how many of those were accepted,
-    declined, or are waiting. Counts only; never who."""
-    tally: dict[str, Counter[str]] = defaultdict(Counter)
-    proffers = _latest_proffers(session, supplier_id)
-    # An agreement that accepted only some clauses (Parley's) declined the others.
-    partial: dict[int | None, list[str] | None] = {
-        proffer_id: clauses
-        for proffer_id, clauses in session.execute(
-            select(Agreement.proffer_id, Agreement.clauses).where(
-                Agreement.proffer_id.in_([p.id for p in proffers]),
-                Agreement.clauses.is_not(None),
-            )
-        )
-    }
-    for proffer in proffers:
-        accepted = partial.get(proffer.id)
-        for item in proffer.terms_version.document.get("clauses", []):
-            status = proffer.status
-            if accepted is not None and item["clause"] not in accepted:
-                status = "declined"
-            tally[item["clause"]]["proffered"] += 1
-            tally[item["clause"]][status] += 1
+    declined, or are waiting. Counts only; never who. Kept on write (vrm.terms.tally)."""
     titles = clause_titles(session)
     return [
         {
-            "clause": identifier,
-            "title": titles.get(identifier, identifier),
-            "proffered": counts["proffered"],
-            "accepted": counts["accepted"],
-            "declined": counts["declined"],
-            "waiting": counts["pending"],
+            "clause": row.clause,
+            "title": titles.get(row.clause, row.clause),
+            "proffered": row.proffered,
+            "accepted": row.accepted,
+            "declined": row.declined,
+            "waiting": row.waiting,
         }
-        for identifier, counts in sorted(tally.items(), key=lambda kv: -kv[1]["proffered"])
+        for row in tally.stored(session, supplier_id)
     ]
 
 
 def clause_titles(session: Session) -> dict[str, str]:
     """Each library clause's current title by identifier: pages show titles, not ids."""
-    titles: dict[str, str] = {}
-    for clause in library(session):
-        if clause.versions:
-            titles[clause.identifier] = clause.latest.title
-    return titles
+    newest = (
+        select(ClauseVersion.clause_id, func.max(ClauseVersion.version).label("version"))
+        .group_by(ClauseVersion.clause_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Clause.identifier, ClauseVersion.title)
+        .join(ClauseVersion, ClauseVersion.clause_id == Clause.id)
+        .join(
+            newest,
+            (newest.c.clause_id == ClauseVersion.clause_id)
+            & (newest.c.version == ClauseVersion.version),
+        )
+    )
+    return {identifier: title for identifier, title in rows}
 
 
 def standing_acceptances(session: Session, supplier_id: int) -> list[StandingAcceptance]:

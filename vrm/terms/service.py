@@ -18,6 +18,7 @@ from vrm.activity.service import record
 from vrm.clock import now
 from vrm.errors import Conflict, DomainError, NotAllowed
 from vrm.members.models import Member
+from vrm.terms import tally
 from vrm.terms.canonical import canonical_bytes, sha256_hex
 from vrm.terms.library import clause_version
 from vrm.terms.models import Proffer, Terms, TermsVersion
@@ -180,7 +181,7 @@ def publish(session: Session, *, actor: Member, member: Member) -> TermsVersion:
     terms.status = "published"
     terms.updated_at = now()
     session.flush()
-    reproffered = _proffer_again(session, member=member, version=version)
+    touched = _proffer_again(session, member=member, version=version)
     record(
         session,
         "terms.published",
@@ -189,33 +190,41 @@ def publish(session: Session, *, actor: Member, member: Member) -> TermsVersion:
         sha256=version.sha256,
     )
     signals.terms_published.send(version, session=session)
-    log.info("member %s published terms v%s (%d re-proffered)", member.id, number, reproffered)
+    tally.refresh(session, touched)
+    log.info(
+        "member %s published terms v%s (%d suppliers' proffers changed)",
+        member.id,
+        number,
+        len(touched),
+    )
     return version
 
 
-def _proffer_again(session: Session, *, member: Member, version: TermsVersion) -> int:
+def _proffer_again(session: Session, *, member: Member, version: TermsVersion) -> set[int]:
     """Suppliers that had accepted or were still considering an earlier version are
-    offered the new one; their pending proffers of older versions are superseded."""
+    offered the new one; their pending proffers of older versions are superseded. The
+    ids of the suppliers whose proffers changed."""
     earlier = session.scalars(
         select(Proffer)
         .where(Proffer.member_id == member.id, Proffer.terms_version_id != version.id)
         .order_by(Proffer.id)
     ).all()
     latest_status: dict[int, str] = {}
+    touched: set[int] = set()
     for proffer in earlier:
         latest_status[proffer.supplier_id] = proffer.status
         if proffer.status == "pending":
             proffer.status = "superseded"
             proffer.decided_at = now()
-    count = 0
+            touched.add(proffer.supplier_id)
     for supplier_id, status in latest_status.items():
         if status in ("pending", "accepted"):
             session.add(
                 Proffer(member_id=member.id, supplier_id=supplier_id, terms_version=version)
             )
-            count += 1
+            touched.add(supplier_id)
     session.flush()
-    return count
+    return touched
 
 
 def withdraw(session: Session, *, actor: Member, member: Member) -> Terms:
@@ -227,12 +236,15 @@ def withdraw(session: Session, *, actor: Member, member: Member) -> Terms:
         raise Conflict("You have no published terms to withdraw.")
     terms.status = "withdrawn"
     terms.updated_at = now()
+    touched: set[int] = set()
     for proffer in session.scalars(
         select(Proffer).where(Proffer.member_id == member.id, Proffer.status == "pending")
     ):
         proffer.status = "withdrawn"
         proffer.decided_at = now()
+        touched.add(proffer.supplier_id)
     session.flush()
+    tally.refresh(session, touched)
     # The actor id, never the handle: the event outlives an erased member's name.
     record(session, "terms.withdrawn", actor_id=member.id)
     log.info("member %s withdrew their terms", member.id)
