@@ -6,10 +6,11 @@ review by the reviews feature's ``public_reviews`` query (which asks its supplie
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select, union_all
+from sqlalchemy import CompoundSelect, Select, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from vrm.reputation.models import ReputationSums
@@ -170,26 +171,31 @@ def count_documents(session: Session) -> int:
     return int(suppliers) + int(reviews or 0)
 
 
+@functools.cache
+def _visible_statement() -> CompoundSelect[tuple[str, int]]:
+    """Built once: the expressions (the public rules) cost more to build than the
+    query costs to run; the id lists are bound per search (expanding IN, empty = none)."""
+    public_suppliers = select(Supplier.id).where(Supplier.is_public)
+    return union_all(
+        select(literal("supplier"), Supplier.id).where(
+            Supplier.id.in_(bindparam("suppliers", expanding=True)), Supplier.is_public
+        ),
+        public_review_select()
+        .where(
+            Review.id.in_(bindparam("reviews", expanding=True)),
+            Review.supplier_id.in_(public_suppliers),
+        )
+        .with_only_columns(literal("review"), Review.id),
+    )
+
+
 def visible_keys(session: Session, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
     """Which of these (doc_type, id) pairs are public now, in one query: search results
     are checked against this."""
-    suppliers = [i for t, i in keys if t == "supplier"]
-    reviews = [i for t, i in keys if t == "review"]
-    selects = []
-    if suppliers:
-        selects.append(
-            select(literal("supplier"), Supplier.id).where(
-                Supplier.id.in_(suppliers), Supplier.is_public
-            )
-        )
-    if reviews:
-        public_suppliers = select(Supplier.id).where(Supplier.is_public)
-        selects.append(
-            public_review_select()
-            .where(Review.id.in_(reviews), Review.supplier_id.in_(public_suppliers))
-            .with_only_columns(literal("review"), Review.id)
-        )
-    if not selects:
+    if not keys:
         return set()
-    statement = selects[0] if len(selects) == 1 else union_all(*selects)
-    return {(str(t), int(i)) for t, i in session.execute(statement)}
+    ids = {
+        "suppliers": [i for t, i in keys if t == "supplier"],
+        "reviews": [i for t, i in keys if t == "review"],
+    }
+    return {(str(t), int(i)) for t, i in session.execute(_visible_statement(), ids)}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from vrm.db import get_session
@@ -31,6 +32,24 @@ def _current_args(parsed: Any) -> dict[str, str]:
     if parsed.request.sort != "relevance":
         args["sort"] = parsed.request.sort
     return {k: v for k, v in args.items() if v}
+
+
+def _with_links(facets: dict[str, list[dict[str, Any]]], args: dict[str, str]) -> None:
+    """Each facet value's link, and each chosen filter's "remove" link. Built by
+    urlencode on one base URL: a page lists a hundred values (areas), and url_for's
+    routing per link cost as much as the search itself."""
+    base = url_for("search.search")
+    for name, items in facets.items():
+        for item in items:
+            item["href"] = f"{base}?{urlencode({**args, name: item['value']})}"
+
+
+def _remove_links(args: dict[str, str]) -> dict[str, str]:
+    base = url_for("search.search")
+    return {
+        name: f"{base}?{urlencode({k: v for k, v in args.items() if k != name})}"
+        for name in FACET_PARAMS
+    }
 
 
 @bp.get("/search")
@@ -60,10 +79,13 @@ def search() -> Any:
     except service.SearchUnavailable:
         page = render_template("search/search.html", unavailable=True, **context)
         return page, 503, {"Retry-After": "60"}
+    facets = present.facets_view(results)
+    _with_links(facets, context["args"])
     context.update(
         results=results,
         hits=[present.hit_view(hit) for hit in results.hits],
-        facets=present.facets_view(results),
+        facets=facets,
+        remove_links=_remove_links(context["args"]),
     )
     return render_template("search/search.html", **context)
 
