@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -99,3 +101,98 @@ def test_no_page_costs_more_statements_with_more_reviews(
 
     grown = {path: (before[path], after[path]) for path in paths if after[path] > before[path]}
     assert not grown, f"statements per page grew with the data: {grown}"
+
+
+@contextmanager
+def work_per_statement(app: Flask) -> Iterator[list[list]]:
+    """[statement, SQLite VM steps ÷ 8] for each statement run, the rows it fetched
+    included (steps are charged to the statement begun last). The steps show what a
+    statement count cannot: a query that reads a whole table to return a few rows."""
+    done: list[list] = []
+    touched = []
+
+    def progress() -> int:
+        if done:
+            done[-1][1] += 1
+        return 0  # go on
+
+    def begin(conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        raw = conn.connection.dbapi_connection
+        if raw not in touched:
+            raw.set_progress_handler(progress, 8)
+            touched.append(raw)
+        done.append([statement, 0])
+
+    engine = get_db(app).engine
+    event.listen(engine, "before_cursor_execute", begin)
+    try:
+        yield done
+    finally:
+        event.remove(engine, "before_cursor_execute", begin)
+        for raw in touched:
+            raw.set_progress_handler(None, 8)
+
+
+def _work(app: Flask, client, path: str) -> dict[str, int]:
+    """Steps per distinct statement of one page view (IN lists of any length as one)."""
+    with work_per_statement(app) as done:
+        answer = client.get(path)
+    assert answer.status_code == 200, (path, answer.status_code)
+    work: dict[str, int] = {}
+    for statement, steps in done:
+        key = re.sub(r"IN \((\?, )*\?\)", "IN (…)", statement)
+        work[key] = work.get(key, 0) + steps
+    return work
+
+
+# Pages that list every supplier by design (open data is the whole table): their work
+# grows with the directory, as what they show does.
+SHOWS_EVERY_SUPPLIER = ("/open-data/reputation.csv", "/open-data/reputation.json")
+
+
+def _grows_by_design(statement: str) -> bool:
+    """Statements whose work may grow, and why it stays bounded."""
+    return (
+        # Counts for "page N of M" stop at COUNT_LIMIT rows (a LIMIT inside the count).
+        (statement.startswith("SELECT count(*)") and "LIMIT" in statement)
+        # The directory's "N suppliers": a count of the suppliers table (thousands, not
+        # the reviews), over the filters the visitor chose.
+        or statement.startswith("SELECT count(*) AS count_1 \nFROM supplier \nWHERE")
+        # The home page's month of shifts: bounded by the month's detections.
+        or "FROM supplier_shift JOIN supplier" in statement
+    )
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_no_query_on_a_page_reads_more_rows_with_more_data(
+    app: Flask, client, db_session: Session, uncached, signed_in: bool
+) -> None:
+    """Each statement's work at 22 reviews (page 2 full) and 60 suppliers, then at 3× the
+    reviews and 3× the suppliers: none may grow with them (an unindexed filter, a count over the
+    supplier's reviews, a sort of all of them)."""
+    if db_session.get_bind().dialect.name != "sqlite":
+        pytest.skip("counts SQLite's virtual machine steps; the plans on PostgreSQL differ")
+    supplier = make_supplier(db_session, "busy", name="Busy Ltd")
+    representative = make_member(db_session, "rep")
+    make_representative(db_session, representative, supplier)
+    first = _add_reviews(db_session, supplier, representative, 22)
+    for n in range(60):
+        make_review(db_session, make_member(db_session), make_supplier(db_session, f"o-{n}"))
+    if signed_in:
+        sign_in_as(client, make_member(db_session, "viewer"))
+    paths = [p.format(review=first[0].id) for p in PAGES if p not in SHOWS_EVERY_SUPPLIER]
+    before = {path: _work(app, client, path) for path in paths}
+
+    _add_reviews(db_session, supplier, representative, 44)
+    for n in range(60, 180):
+        make_supplier(db_session, f"o-{n}", sector="water")
+    after = {path: _work(app, client, path) for path in paths}
+
+    show = bool(os.environ.get("PARLEY_SHOW_SQL"))
+    grown = [
+        (path, before[path].get(statement, 0), steps, statement if show else statement[:160])
+        for path in paths
+        for statement, steps in after[path].items()
+        if steps > 2 * before[path].get(statement, 0) + 20 and not _grows_by_design(statement)
+    ]
+    assert not grown, "statements whose work grew with the data:\n" + "\n".join(map(str, grown))

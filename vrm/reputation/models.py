@@ -51,8 +51,15 @@ class ReputationSums(Base):
         return f"<ReputationSums {self.supplier_id}/{self.dimension}>"
 
 
+# The share of reviews answered, smoothed so a supplier with few reviews is not first or
+# last by chance. One SQL text for the index and the home page's ORDER BY: an index on
+# an expression serves only a query that spells the same expression.
+ANSWER_SHARE = "CAST(answered_count + 1 AS FLOAT) / (review_count + 2)"
+
+
 class ReputationStats(Base):
     __tablename__ = "reputation_stats"
+    __table_args__ = (sa.Index("ix_reputation_stats_answer_share", sa.text(f"({ANSWER_SHARE})")),)
 
     supplier_id: Mapped[int] = mapped_column(_supplier_fk(), primary_key=True)
     # Whether the supplier was public when these figures were made (a change recomputes).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -29,11 +30,25 @@ class Area(Base):
         return f"<Area {self.code} {self.name}>"
 
 
+def _where_not_null(column: str) -> dict[str, Any]:
+    condition = sa.text(f"{column} IS NOT NULL")
+    return {"sqlite_where": condition, "postgresql_where": condition}
+
+
 class Supplier(Base):
     __tablename__ = "supplier"
     __table_args__ = (
         sa.CheckConstraint("kind IN ('business', 'public_service')", name="kind_known"),
         sa.CheckConstraint("visibility IN ('public', 'removed')", name="visibility_known"),
+        # The directory's order: a page of it reads its rows, not every supplier sorted.
+        sa.Index("ix_supplier_directory_order", sa.text("lower(name)"), "id"),
+        # Links between suppliers, for "its children", "it replaced" and merges. Partial:
+        # almost every supplier has none, and a full index would tempt the planner to
+        # read every supplier through it for "merged_into_id IS NULL".
+        *(
+            sa.Index(f"ix_supplier_{column}", column, **_where_not_null(column))
+            for column in ("parent_id", "replaced_by_id", "merged_into_id")
+        ),
     )
 
     id: Mapped[intpk]
