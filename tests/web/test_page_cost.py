@@ -24,18 +24,24 @@ from vrm.reviews.thread import answer_review
 
 
 @contextmanager
+def before_each_statement(app: Flask, listener) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    engine = get_db(app).engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+@contextmanager
 def statements(app: Flask) -> Iterator[list[str]]:
     seen: list[str] = []
 
     def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
         seen.append(statement)
 
-    engine = get_db(app).engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with before_each_statement(app, count):
         yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 @pytest.fixture
@@ -123,12 +129,10 @@ def work_per_statement(app: Flask) -> Iterator[list[list]]:
             touched.append(raw)
         done.append([statement, 0])
 
-    engine = get_db(app).engine
-    event.listen(engine, "before_cursor_execute", begin)
     try:
-        yield done
+        with before_each_statement(app, begin):
+            yield done
     finally:
-        event.remove(engine, "before_cursor_execute", begin)
         for raw in touched:
             raw.set_progress_handler(None, 8)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import ColumnElement, Float, func, literal_column, select
 from sqlalchemy.orm import Session, joinedload
 
 from vrm.reputation.models import ANSWER_SHARE, ReputationStats
@@ -81,7 +81,7 @@ def answerers(session: Session, *, best: bool) -> list[Answerer]:
     supplier with few reviews is not first or last by chance. Read in the order of its
     index (vrm.reputation.models.ANSWER_SHARE), from the stats alone: joining the
     supplier first would read every supplier."""
-    share = literal_column(ANSWER_SHARE)
+    share: ColumnElement[float] = literal_column(ANSWER_SHARE, type_=Float)
     query = (
         select(ReputationStats)
         .where(ReputationStats.review_count >= MIN_REVIEWS, ReputationStats.supplier_public)

@@ -60,7 +60,8 @@ def _url(endpoint: str, fallback: str, name: str, value: str | int) -> str:
         return fallback.replace(_SLOT, quote(str(value)))
     cached: dict[str, str] = g.setdefault("search_url_templates", {})
     if endpoint not in cached:
-        cached[endpoint] = url_for(endpoint, **{name: _SLOT})
+        values: dict[str, Any] = {name: _SLOT}
+        cached[endpoint] = url_for(endpoint, **values)
     head, _, tail = cached[endpoint].rpartition(_SLOT)
     return f"{head}{quote(str(value), safe='')}{tail}"
 

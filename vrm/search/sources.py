@@ -172,7 +172,7 @@ def count_documents(session: Session) -> int:
 
 
 @functools.cache
-def _visible_statement() -> CompoundSelect[tuple[str, int]]:
+def _visible_statement() -> CompoundSelect[str, int]:
     """Built once: the expressions (the public rules) cost more to build than the
     query costs to run; the id lists are bound per search (expanding IN, empty = none)."""
     public_suppliers = select(Supplier.id).where(Supplier.is_public)
