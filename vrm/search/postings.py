@@ -122,7 +122,7 @@ def segment_key(reader: Any) -> str:
     may seed (a test framework does), so the id alone could name a segment of another
     index: the index directory and the document count go into the key too.
     """
-    storage = getattr(reader, "_storage", None)
+    storage = reader.storage()
     folder = getattr(storage, "folder", None) or f"storage-{id(storage)}"
     return f"{folder}:{reader.segment().segment_id()}:{reader.doc_count_all()}"
 
