@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh import columns as whoosh_columns
 from whoosh import fields, query
 from whoosh import index as whoosh_index
 from whoosh.analysis import StandardAnalyzer
@@ -176,6 +177,30 @@ def test_columns_read_in_one_go_agree_with_whooshs_readers(built: Path) -> None:
             dates = postings.numbers(reader, postings.segment_key(reader), "created_at")
             column = reader.column_reader("created_at", translate=False)
             assert dates.tolist() == list(column)
+
+
+def test_a_segment_without_a_field_reads_as_whooshs_public_readers(tmp_path: Path) -> None:
+    # Beside whoosh_internals: a facet without a column (no document of the segment has
+    # it) is counted from the terms, and a sort field without one is Whoosh's default.
+    base = tmp_path / "search"
+    _build(base, reviews=20)
+    ix = index.open_index(base)
+    index.write(ix.writer(), [{"key": "bare:1", "doc_type": "supplier", "doc_id": 1}], [])
+    empty = 0
+    with ix.searcher() as searcher:
+        for reader, _ in searcher.reader().leaf_readers():
+            key = postings.segment_key(reader)
+            for field in ("created_at", "reputation"):
+                column = reader.column_reader(field, translate=False)
+                empty += isinstance(column, whoosh_columns.EmptyColumnReader)
+                assert postings.numbers(reader, key, field).tolist() == list(column)
+            for field in ("assurance", "sector"):
+                found = postings.codes(reader, key, field)
+                column = reader.column_reader(field, translate=False)
+                assert [found.values[c] for c in found.codes] == [v.decode() for v in column]
+    assert empty == 2
+    postings.clear()
+    searchers.forget_all()
 
 
 def test_an_index_from_an_older_schema_still_searches_and_asks_for_a_reindex(

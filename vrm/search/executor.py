@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 from whoosh import query, scoring
 
-from vrm.search import postings
+from vrm.search import postings, whoosh_internals
 from vrm.search.schema import PHRASE_POSITIONS
 
 Scores = NDArray[np.float64]
@@ -198,7 +198,7 @@ class _Segment:
         weighting = self.searcher.weighting
         if not self.searcher.schema[fieldname].scorable:
             return found.weights.astype(np.float64)
-        b = weighting._field_B.get(fieldname, weighting.B)
+        b = whoosh_internals.bm25_b(weighting, fieldname)
         k1 = weighting.K1
         parent = self.searcher.get_parent()
         idf = parent.idf(fieldname, text)

@@ -4,22 +4,24 @@ A Whoosh segment never changes once written (an update is a deletion plus a new
 document in a new segment), so what is read from one is cached by segment id and
 shared by every searcher and thread of the process; only deletions are per
 generation, and those are applied by the caller. The cache is bounded by bytes.
+What Whoosh keeps private (posting blocks, length and column files) is read through
+whoosh_internals.py; everything else here is Whoosh's public API.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from whoosh import columns
-from whoosh.matching import wrappers
 from whoosh.util.numeric import byte_to_length
 
+from vrm.search import whoosh_internals
 from vrm.search.schema import PackedPositions
 
 CACHE_BYTES = 256 * 1024 * 1024
@@ -122,7 +124,7 @@ def segment_key(reader: Any) -> str:
     may seed (a test framework does), so the id alone could name a segment of another
     index: the index directory and the document count go into the key too.
     """
-    storage = getattr(reader, "_storage", None)
+    storage = reader.storage()
     folder = getattr(storage, "folder", None) or f"storage-{id(storage)}"
     return f"{folder}:{reader.segment().segment_id()}:{reader.doc_count_all()}"
 
@@ -144,38 +146,8 @@ def postings(reader: Any, key: str, field: str, text: bytes) -> Postings:
 
 def _read_postings(reader: Any, field: str, text: bytes) -> Postings:
     # Deleted documents are read too: the caller applies the deletions.
-    ids, weights = _read_blocks(_leaf(reader.postings(field, text)))
+    ids, weights = whoosh_internals.posting_list(reader, field, text, "weight")
     return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
-
-
-def _read_blocks(matcher: Any) -> tuple[list[int], list[float]]:
-    ids: list[int] = []
-    weights: list[float] = []
-    for block_ids, block_weights in _blocks(matcher, "weight"):
-        ids.extend(block_ids)
-        weights.extend(block_weights)
-    return ids, weights
-
-
-def _blocks(matcher: Any, part: str) -> Iterator[tuple[Sequence[int], Sequence[Any]]]:
-    """(ids, weights or values) a block at a time where the matcher allows it.
-
-    Whoosh's public matcher API yields one posting per Python call; its leaf matcher
-    decodes a whole block at once, so reading blocks is several times faster.
-    """
-    reader_names = ("_read_ids", f"_read_{part}s", "_next_block")
-    if not all(hasattr(matcher, name) for name in reader_names):
-        read_one = matcher.weight if part == "weight" else matcher.value
-        while matcher.is_active():
-            yield [matcher.id()], [read_one()]
-            matcher.next()
-        return
-    while matcher.is_active():
-        matcher._read_ids()
-        getattr(matcher, f"_read_{part}s")()
-        start = matcher._i
-        yield matcher._ids[start:], getattr(matcher, f"_{part}s")[start:]
-        matcher._next_block()
 
 
 def positions(reader: Any, key: str, field: str, text: bytes) -> NDArray[np.int64]:
@@ -195,32 +167,27 @@ def positions(reader: Any, key: str, field: str, text: bytes) -> NDArray[np.int6
 
 
 def _read_positions(reader: Any, field: str, text: bytes) -> NDArray[np.int64]:
-    matcher = _leaf(reader.postings(field, text))
-    format_ = reader.schema[field].format
-    docnums: list[NDArray[np.int64]] = []
-    places: list[NDArray[np.int64]] = []
-    for block_ids, values in _blocks(matcher, "value"):
-        ids = np.asarray(block_ids, dtype=np.int64)
-        if isinstance(format_, PackedPositions):
-            block_docnums, block_places = _unpack_block(ids, values)
-        else:  # Whoosh's own (pickled) positions: one posting at a time
-            decoded = [format_.decode_positions(value) for value in values]
-            counts = np.fromiter(map(len, decoded), dtype=np.int64, count=len(decoded))
-            block_docnums = np.repeat(ids, counts)
-            block_places = np.fromiter(
-                (p for where in decoded for p in where), dtype=np.int64, count=int(counts.sum())
-            )
-        docnums.append(block_docnums)
-        places.append(block_places)
-    if not docnums:
+    found, values = whoosh_internals.posting_list(reader, field, text, "value")
+    if not found:
         return np.empty(0, np.int64)
-    return (np.concatenate(docnums) << 32) | np.concatenate(places)
+    ids = np.asarray(found, dtype=np.int64)
+    format_ = reader.schema[field].format
+    if isinstance(format_, PackedPositions):
+        docnums, places = _unpack_block(ids, values)
+    else:  # Whoosh's own (pickled) positions: one posting at a time
+        decoded = [format_.decode_positions(value) for value in values]
+        counts = np.fromiter(map(len, decoded), dtype=np.int64, count=len(decoded))
+        docnums = np.repeat(ids, counts)
+        places = np.fromiter(
+            (p for where in decoded for p in where), dtype=np.int64, count=int(counts.sum())
+        )
+    return (docnums << 32) | places
 
 
 def _unpack_block(
     ids: NDArray[np.int64], values: Sequence[bytes]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """A block of PackedPositions values (each a count, then that many positions)."""
+    """The PackedPositions values of postings IDS (each a count, then that many positions)."""
     numbers = np.frombuffer(b"".join(values), dtype=">u4").astype(np.int64)
     sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
     counts_at = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -232,62 +199,11 @@ def _unpack_block(
 def lengths(reader: Any, key: str, field: str) -> NDArray[np.float64]:
     """Each document's length of FIELD, as Whoosh stores it (a one-byte approximation)."""
     cache_key = ("l", key, field)
-    found = _cache.get(cache_key)
+    found: NDArray[np.float64] | None = _cache.get(cache_key)
     if found is None:
-        count = reader.doc_count_all()
-        column = _length_column(reader, field)
-        raw = _fixed_width(column, count) if column is not None else None
-        if raw is not None:
-            found = _LENGTHS[raw]
-        else:
-            found = np.array(
-                [reader.doc_field_length(n, field, 0) or 0 for n in range(count)], dtype=np.float64
-            )
+        found = _LENGTHS[whoosh_internals.length_bytes(reader, field)]
         _cache.put(cache_key, found, found)
     return found
-
-
-def _length_column(reader: Any, field: str) -> Any | None:
-    from whoosh.codec import whoosh3
-
-    try:
-        return reader._perdoc._cached_reader(whoosh3._lenfield(field), whoosh3.LENGTHS_COLUMN)
-    except AttributeError:  # another codec: the per-document path
-        return None
-
-
-# Whoosh's struct codes whose numpy meaning is the same size and kind.
-_NUMPY_CODES = {
-    "B": ">u1",
-    "H": ">u2",
-    "I": ">u4",
-    "Q": ">u8",
-    "b": ">i1",
-    "h": ">i2",
-    "i": ">i4",
-    "q": ">i8",
-    "f": ">f4",
-    "d": ">f8",
-}
-
-
-def _fixed_width(column: Any, count: int) -> NDArray[Any] | None:
-    """A numeric column's values in one read, or None if it is not one we can read so.
-
-    Whoosh's own reader unpacks one value per Python call; the column is a plain run of
-    big-endian numbers, shorter than COUNT when the last documents have the default.
-    """
-    if not isinstance(column, columns.NumericColumn.Reader):
-        return None
-    code = _NUMPY_CODES.get(column._typecode)
-    if code is None:
-        return None
-    stored = min(column._count, count)
-    raw = column._dbfile.get(column._basepos, stored * column._fixedlen)
-    values = np.frombuffer(raw, dtype=np.dtype(code)).astype(np.dtype(code).newbyteorder("="))
-    if stored < count:
-        values = np.concatenate([values, np.full(count - stored, column._default, values.dtype)])
-    return values
 
 
 def codes(reader: Any, key: str, field: str) -> Codes:
@@ -305,10 +221,8 @@ def _reference_codes(reader: Any, field: str) -> Codes | None:
     column = reader.column_reader(field, translate=False) if reader.has_column(field) else None
     if not isinstance(column, columns.RefBytesColumn.Reader):
         return None
-    count = reader.doc_count_all()
-    raw = column._dbfile.get(column._basepos, count * column._itemsize)
-    refs = np.frombuffer(raw, dtype=np.dtype(_NUMPY_CODES[column._typecode]))
-    values = [u.decode("utf-8") if isinstance(u, bytes) else str(u) for u in column._uniques]
+    refs, uniques = whoosh_internals.reference_column(column, reader.doc_count_all())
+    values = [u.decode("utf-8") if isinstance(u, bytes) else str(u) for u in uniques]
     return Codes(refs.astype(np.int32), values)
 
 
@@ -318,7 +232,7 @@ def _codes_from_terms(reader: Any, field: str) -> Codes:
     for term in reader.lexicon(field):
         text = term.decode("utf-8") if isinstance(term, bytes) else term
         values.append(text)
-        ids, _ = _read_blocks(_leaf(reader.postings(field, term)))
+        ids, _ = whoosh_internals.posting_list(reader, field, term, "weight")
         column[np.asarray(ids, dtype=np.int64)] = len(values) - 1
     return Codes(column, values)
 
@@ -334,17 +248,12 @@ def numbers(reader: Any, key: str, field: str) -> NDArray[np.uint64]:
     if found is None:
         count = reader.doc_count_all()
         column = reader.column_reader(field, translate=False)
-        fixed = _fixed_width(column, count)
-        if fixed is not None:
-            found = fixed.astype(np.uint64)
-        else:
+        if isinstance(column, columns.NumericColumn.Reader):
+            found = whoosh_internals.numeric_column(column, count).astype(np.uint64)
+        else:  # no document of the segment has FIELD: an EmptyColumnReader of the default
             found = np.fromiter(iter(column), dtype=np.uint64, count=count)
         _cache.put(cache_key, found, found)
     return found
-
-
-def _leaf(matcher: Any) -> Any:
-    return matcher.child if isinstance(matcher, wrappers.FilterMatcher) else matcher
 
 
 def clear() -> None:

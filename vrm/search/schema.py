@@ -126,5 +126,6 @@ def _shape(field: Any) -> tuple[object, ...]:
         field.stored,
         field.scorable,
         type(column),
-        getattr(column, "_typecode", None),
+        # The struct type of a NUMERIC or DATETIME column (Whoosh builds the column from it).
+        field.sortable_typecode,
     )
