@@ -18,14 +18,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import dataset, loadgen  # noqa: E402
+from bench.servers import gunicorn  # noqa: E402
 
 SECRET = "parley-pages-bench-secret"  # noqa: S105 - a throwaway data set's servers
 RATIO_GOAL = 0.30
@@ -106,12 +103,6 @@ class SizeResult:
 # ---- servers ----
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def parley_env(manifest: dataset.Manifest, cache_url: str | None) -> dict[str, str]:
     env = {**os.environ, "PARLEY_DATABASE_URL": f"sqlite:///{manifest.database}",
            "PARLEY_SECRET_KEY": SECRET, "PARLEY_SEARCH_DIR": manifest.search_dir,
@@ -122,51 +113,6 @@ def parley_env(manifest: dataset.Manifest, cache_url: str | None) -> dict[str, s
     if cache_url:
         env["PARLEY_CACHE_URL"] = cache_url
     return env
-
-
-def wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=5).read()  # noqa: S310 - loopback
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn at {url} did not start") from None
-            time.sleep(0.2)
-
-
-@contextmanager
-def gunicorn(target: str, workers: int, env: dict[str, str]) -> Iterator[Callable[[], str]]:
-    """Start TARGET (module:app) under `gunicorn -w WORKERS` sync workers; yields a
-    function that waits until it serves and returns its URL (so booting overlaps other
-    work)."""
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync",
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         # Two servers start at once here; they would race for gunicorn's default
-         # control socket (~/.gunicorn), which nothing in the benchmark uses.
-         "--no-control-socket", target],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-
-    def ready() -> str:
-        wait_until_serving(url, process)
-        return url
-
-    ready.pid = process.pid  # type: ignore[attr-defined]
-
-    try:
-        yield ready
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # ---- in process ----
@@ -236,9 +182,10 @@ def measure(size: int, args: argparse.Namespace) -> SizeResult:
                            threads=args.threads, cookie=cookie_header, use_wrk=use_wrk)  # fmt: skip
 
     env = parley_env(manifest, args.cache_url)
+    server_options = ("-w", str(args.workers), "-k", "sync", "--log-level", "warning")
     with (
-        gunicorn("bench.hello:app", args.workers, dict(os.environ)) as hello_ready,
-        gunicorn("app:app", args.workers, env) as parley_ready,
+        gunicorn("bench.hello:app", dict(os.environ), *server_options) as hello_ready,
+        gunicorn("app:app", env, *server_options) as parley_ready,
     ):
         pages, engine_ms, cookie = in_process(manifest, args.repeat)
         hello_url, parley_url = hello_ready(), parley_ready()

@@ -4,11 +4,14 @@
 (tests of Whoosh's own machinery use it). ``search_backend`` runs a test once per engine:
 Whoosh everywhere, and the postgres backend too when the tests run on PostgreSQL; the
 test itself searches through the app's boundary and never knows which engine answered.
+``own_schema`` is a migrated schema of its own in the PostgreSQL test database, where
+commits really commit (for several apps, threads or servers on one database).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +19,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from tests.support.concurrency import separate_database
 from vrm.db import get_db
 from vrm.search import rebuild
 from vrm.search.backend import CONFIG_KEY, get_backend
@@ -92,3 +96,10 @@ def suggest(app: Flask, db_session: Session, search_backend: str) -> Callable[[s
             return get_backend().suggest(db_session, prefix)
 
     return _suggest
+
+
+@pytest.fixture
+def own_schema(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A schema of its own in the test database, migrated, where commits really commit."""
+    with separate_database(database_url, tmp_path, f"search_{secrets.token_hex(4)}") as url:
+        yield url

@@ -1,17 +1,15 @@
 """Choosing the engine, and what only the postgres backend promises: the index is part of
-the rows (no outbox, no files, every instance sees every write), counting stops at a
-bound, erasure leaves no word behind, and it finds what Whoosh finds."""
+the rows (no outbox, no files; test_two_hosts.py shows every host seeing every write),
+counting stops at a bound, erasure leaves no word behind, and it finds what Whoosh finds."""
 
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +21,6 @@ from tests.search.factories import make_member, make_review, make_supplier
 from vrm import create_app
 from vrm.db import get_db
 from vrm.reviews.service import withdraw_review
-from vrm.schema import alembic_config
 from vrm.search import rebuild, searching, sources
 from vrm.search.backend import check_backend, default_backend, get_backend
 from vrm.search.models import SearchOutbox
@@ -169,50 +166,6 @@ def test_erasure_leaves_no_word_behind(
         assert db_session.scalar(words) is None
         misspelt = get_backend().search(db_session, SearchRequest(text="zorbquillwird"))
         assert misspelt.did_you_mean is None
-
-
-@pytest.fixture
-def own_schema(database_url: str) -> Iterator[str]:
-    """A schema of its own in the test database, migrated, where commits really commit."""
-    schema = f"search_{secrets.token_hex(4)}"
-    engine = sa.create_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    url = sa.make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
-    try:
-        command.upgrade(alembic_config(rendered), "heads")
-        yield rendered
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
-
-
-@needs_postgres
-def test_two_instances_find_every_review_written_through_either(
-    build_app: Callable[..., Flask], own_schema: str
-) -> None:
-    # Two hosts: separate instance folders (build_app), one database, nothing shared else.
-    first, second = build_app(own_schema), build_app(own_schema)
-    assert first.instance_path != second.instance_path
-    written: list[tuple[Flask, str]] = []
-    for n, (writer, word) in enumerate([(first, "avocet"), (second, "bittern"), (first, "curlew")]):
-        with writer.app_context():
-            session = get_db(writer).session_factory()
-            supplier = make_supplier(session, f"Host Writer {n}")
-            make_review(session, supplier, body=f"the {word} engineer came")
-            session.commit()
-            session.close()
-        written.append((writer, word))
-        for reader in (first, second):  # at once, on both: no queue, no drain
-            with reader.app_context():
-                session = get_db(reader).session_factory()
-                for _, seen in written:
-                    assert get_backend().search(session, SearchRequest(text=seen)).total == 1
-                session.close()
-    for app in (first, second):
-        assert not any(Path(app.instance_path).rglob("index-*"))
 
 
 # -- the same matches as Whoosh ---------------------------------------------------------------

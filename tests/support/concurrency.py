@@ -29,8 +29,9 @@ BLOCKED_WITHIN = 20.0  # seconds: far longer than a lock wait takes to show
 
 
 @contextmanager
-def separate_database(suite_url: str, scratch: Path) -> Iterator[str]:
-    """A freshly migrated database beside the suite's, removed on leaving."""
+def separate_database(suite_url: str, scratch: Path, schema: str = SCHEMA) -> Iterator[str]:
+    """A freshly migrated database beside the suite's, removed on leaving: on PostgreSQL
+    the suite's database with its own ``schema``."""
     if suite_url.startswith("sqlite"):
         url = f"sqlite:///{scratch / 'concurrency.db'}"
         command.upgrade(alembic_config(url), "heads")
@@ -38,16 +39,16 @@ def separate_database(suite_url: str, scratch: Path) -> Iterator[str]:
         return
     admin = sa.create_engine(suite_url)
     with admin.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
-    url = make_url(suite_url).update_query_dict({"options": f"-csearch_path={SCHEMA}"})
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    url = make_url(suite_url).update_query_dict({"options": f"-csearch_path={schema}"})
     rendered = url.render_as_string(hide_password=False)
     try:
         command.upgrade(alembic_config(rendered), "heads")
         yield rendered
     finally:
         with admin.begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         admin.dispose()
 
 

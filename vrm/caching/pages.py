@@ -1,10 +1,10 @@
 """Whole pages for anonymous visitors: 304s, shared caching headers and a rendered copy.
 
 A page marked with ``public_page`` is, for a visitor who is not signed in and has no
-message waiting, a function of its URL, the content version (versions.py) and the
-day (scores decay by the day). So its ETag is made of those three before anything is
-rendered: a revalidation costs one indexed read, and a repeat visit within the same
-version is served from the cache without running the view.
+message waiting, a function of its URL, the content version (versions.py: its number
+and when it moved) and the day (scores decay by the day). So its ETag is made of those
+three before anything is rendered: a revalidation costs one indexed read, and a repeat
+visit within the same version is served from the cache without running the view.
 
 Signed-in visitors always get a fresh rendering marked ``private, no-store``: their
 pages show their own drafts, votes and buttons.
@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from flask import Response, current_app, make_response, request, session
 from flask_caching import Cache
 
-from vrm.caching.versions import current_version
+from vrm.caching.versions import current_version, version_key
 from vrm.clock import now
 from vrm.db import get_session
 
@@ -44,7 +44,7 @@ def _anonymous() -> bool:
     )
 
 
-def _cache_key(version: int, day: str) -> str:
+def _cache_key(version: str, day: str) -> str:
     raw = f"{request.host}\0{request.full_path}\0{version}\0{day}"
     return "page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
@@ -60,7 +60,7 @@ def public_page(view: F) -> F:
             response.vary.add("Cookie")
             return response
         version, changed_at = current_version(get_session())
-        key = _cache_key(version, now().date().isoformat())
+        key = _cache_key(version_key(version, changed_at), now().date().isoformat())
         etag = key.removeprefix("page:")
         if request.if_none_match.contains_weak(etag) or (
             not request.if_none_match

@@ -52,6 +52,13 @@ def current_version(session: Session) -> tuple[int, dt.datetime | None]:
     return (row[0], row[1]) if row is not None else (0, None)
 
 
+def version_key(version: int, changed_at: dt.datetime | None) -> str:
+    """The version as cache keys and ETags carry it: the number and when it moved. A
+    number alone can come back with other content (a restored backup, another database
+    behind the same Redis); the moment it moved does not."""
+    return f"{version}@{changed_at.isoformat() if changed_at else '-'}"
+
+
 def _note_flush(session: Session, _context: UOWTransaction) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):
         table = getattr(instance, "__tablename__", None)

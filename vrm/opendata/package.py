@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from vrm.caching.pages import cache
-from vrm.caching.versions import current_version
+from vrm.caching.versions import current_version, version_key
 from vrm.clock import now
 from vrm.opendata.datasets import DATASETS, Dataset
 from vrm.opendata.formats import LICENCE, LICENCE_NAME, LICENCE_URL, csv_text
@@ -61,7 +61,7 @@ def build(session: Session, name: str, fmt: str) -> Built:
     """One file, from the cache when this version's is there."""
     dataset = DATASETS[name]
     version, changed_at = current_version(session)
-    key = f"opendata:{name}.{fmt}:{version}:{now().date().isoformat()}"
+    key = f"opendata:{name}.{fmt}:{version_key(version, changed_at)}:{now().date().isoformat()}"
     body = cache.get(key)
     if body is None:
         rows = dataset.rows(session)
