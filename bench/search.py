@@ -42,7 +42,7 @@ from vrm.search.documents import (
 )
 from vrm.search.postgres import backend as pg_backend
 from vrm.search.postgres import indexing as pg_indexing
-from vrm.search.postgres.tables import create_statements
+from vrm.search.postgres.tables import bounded_statements, create_statements
 from vrm.search.searching import SearchRequest
 from vrm.suppliers.sectors import SECTORS
 
@@ -198,7 +198,7 @@ class PostgresBench:
                                {"n": len(suppliers)})  # fmt: skip
             connection.execute(sa.text("INSERT INTO review SELECT generate_series(1, :n)"),
                                {"n": len(reviews)})  # fmt: skip
-            for statement in create_statements(with_unaccent=True):
+            for statement in [*create_statements(with_unaccent=True), *bounded_statements()]:
                 connection.execute(sa.text(statement))
         with Session(self.engine) as session:
             for start in range(0, len(documents), 2_000):
@@ -365,8 +365,11 @@ def main() -> None:
     )
     if options.backend == "postgres":
         print(
-            "PG timings are the postgres backend's whole search (the same page): matches ranked"
-            f" by ts_rank_cd, counted and faceted up to {pg_backend.COUNT_LIMIT:,},"
+            "PG timings are the postgres backend's whole search (the same page): counted and"
+            f" faceted up to {pg_backend.COUNT_LIMIT:,}; ts_rank_cd orders every match when"
+            f" there are at most {pg_backend.COUNT_LIMIT:,}, else the matches in heavy fields"
+            f" (up to {pg_backend.HEAVY_CANDIDATES:,}) and the first"
+            f" {pg_backend.COUNT_LIMIT + 1:,} others; phrases through the word-pair index;"
             " ts_headline for the page's hits, the spelling check. 'Nothing cached' clears"
             " Whoosh's arrays only; PostgreSQL keeps its buffers."
         )
