@@ -33,6 +33,7 @@ from vrm.settings import Settings, SettingsError
 needs_postgres = pytest.mark.skipif(
     "postgres" not in engines(), reason="the postgres backend needs PostgreSQL"
 )
+BEFORE_BOUNDED = "3c1f9a2b7d10"  # the postgres search tables before bounded ranking
 
 # -- pure -----------------------------------------------------------------------------------
 
@@ -106,15 +107,21 @@ def test_no_outbox_and_no_files(
     assert not (tmp_path / "search").exists()
 
 
+@pytest.fixture
+def bound_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counting stops past 3 matches; 2 heavy-field matches are ranked beside the first 4."""
+    monkeypatch.setattr(pg_backend, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(pg_backend, "HEAVY_CANDIDATES", 2)
+
+
 @needs_postgres
 def test_counting_stops_at_the_bound(
     client: FlaskClient,
     db_session: Session,
     commit: Callable[[], None],
     postgres: None,
-    monkeypatch: pytest.MonkeyPatch,
+    bound_of_three: None,
 ) -> None:
-    monkeypatch.setattr(pg_backend, "COUNT_LIMIT", 3)
     supplier = make_supplier(db_session, "Plover Water")
     for n in range(5):
         make_review(db_session, supplier, title=f"Plover {n}", body="plover leak")
@@ -125,6 +132,74 @@ def test_counting_stops_at_the_bound(
     assert "More than 3 results" in html
     exact = client.get("/api/v1/search?q=plover&type=review&rating_band=mid").get_json()
     assert exact["total_capped"] is False
+
+
+@needs_postgres
+def test_past_the_bound_a_match_in_a_heavy_field_is_still_ranked(
+    app: Flask,
+    db_session: Session,
+    commit: Callable[[], None],
+    postgres: None,
+    bound_of_three: None,
+) -> None:
+    # Only the first COUNT_LIMIT + 1 other matches are ranked; the supplier named by the
+    # word is written last, so it is not among them, but its name brings it in.
+    other = make_supplier(db_session, "Sandpiper Holdings")
+    for n in range(6):
+        make_review(db_session, other, title=f"Visit {n}", body="the dunlin came and went")
+    commit()
+    make_supplier(db_session, "Dunlin Energy")
+    commit()
+    with app.app_context():
+        found = get_backend().search(db_session, SearchRequest(text="dunlin"))
+    assert (found.total, found.capped) == (3, True)
+    assert (found.hits[0].doc_type, found.hits[0].title) == ("supplier", "Dunlin Energy")
+
+
+@needs_postgres
+def test_phrases_through_their_word_pairs(
+    app: Flask, db_session: Session, commit: Callable[[], None], postgres: None
+) -> None:
+    supplier = make_supplier(db_session, "Whimbrel Water")
+    make_review(db_session, supplier, body="The refund of the bill came late, as ever.")
+    make_review(db_session, supplier, body="A late bill and no refund.")
+    commit()
+
+    def found(text: str) -> int:
+        with app.app_context():
+            return get_backend().search(db_session, SearchRequest(text=text)).total
+
+    assert found('"bill came late"') == 1  # two pairs
+    assert found('"late bill"') == 1
+    assert found('"refund of the bill"') == 1  # stop words between: no pair, still found
+    assert found('"refund of the bill came"') == 1  # one pair, and the rest checked
+    assert found('"the bill"') == 2  # one word once the stop word goes
+    assert found('"came bill"') == 0
+    assert found('"late bill" refund') == 1  # a phrase and a word
+    for hostile in ('"o\'neil \\ x"', "\"a'' & b\"", '"\\\\ \'"', '"x <-> y"'):
+        assert found(hostile) == 0  # quoted as lexemes, never read as operators
+
+
+@needs_postgres
+def test_the_bounded_search_migration_fills_existing_rows_and_reverses(
+    build_app: Callable[..., Flask], own_schema: str
+) -> None:
+    config = alembic_config(own_schema)
+    command.downgrade(config, BEFORE_BOUNDED)
+    app = build_app(own_schema)
+    with app.app_context(), get_db(app).session_factory() as session:
+        make_review(session, make_supplier(session, "Godwit Gas"), body="a slow refund again")
+        session.commit()
+    command.upgrade(config, "heads")
+    with app.app_context(), get_db(app).session_factory() as session:
+        assert get_backend().search(session, SearchRequest(text='"slow refund"')).total == 1
+        assert get_backend().search(session, SearchRequest(text="godwit")).total == 2
+    command.downgrade(config, BEFORE_BOUNDED)
+    engine = sa.create_engine(own_schema)
+    with engine.connect() as connection:
+        columns = sa.inspect(connection).get_columns("search_document")
+    engine.dispose()
+    assert not {"head", "pairs"} & {c["name"] for c in columns}
 
 
 @needs_postgres

@@ -225,6 +225,9 @@ def reindex(write_factory: Callable[[], Session], read_factory: Callable[[], Ses
     searches see the old rows until it commits. Reads in batches with READ_FACTORY."""
     with write_factory() as session:
         written = rebuild(session, sources.all_documents(read_factory))
+        # The new rows' statistics commit with them: how common a word is decides
+        # whether a search reads its index or walks the table.
+        session.execute(sa.text("ANALYZE search_document"))
         session.commit()
     return written
 
