@@ -7,7 +7,7 @@ indexes on the facets and the sorts; short GIN pending lists. Adding the two gen
 columns rewrites search_document once. Nothing on SQLite.
 
 Revision ID: dc7428624d01
-Revises: 3c1f9a2b7d10
+Revises: 9d4a6b2c8e15
 Create Date: 2026-12-04 18:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from vrm.search.postgres.tables import BOUNDED_DROP_STATEMENTS, bounded_statements
 
 revision: str = "dc7428624d01"
-down_revision: str | None = "3c1f9a2b7d10"
+down_revision: str | None = "9d4a6b2c8e15"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +22,7 @@ from tests.search.factories import make_member, make_review, make_supplier
 from vrm import create_app
 from vrm.db import get_db
 from vrm.reviews.service import withdraw_review
+from vrm.schema import alembic_config
 from vrm.search import rebuild, searching, sources
 from vrm.search.backend import check_backend, default_backend, get_backend
 from vrm.search.models import SearchOutbox
@@ -33,7 +35,7 @@ from vrm.settings import Settings, SettingsError
 needs_postgres = pytest.mark.skipif(
     "postgres" not in engines(), reason="the postgres backend needs PostgreSQL"
 )
-BEFORE_BOUNDED = "3c1f9a2b7d10"  # the postgres search tables before bounded ranking
+BEFORE_BOUNDED = "9d4a6b2c8e15"  # the revision before bounded ranking (postgres search)
 
 # -- pure -----------------------------------------------------------------------------------
 
