@@ -302,7 +302,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument("--repeat", type=int, default=5, help="uncached renderings per page")
+    parser.add_argument("--repeat", type=int, default=15, help="uncached renderings per page")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data-dir", type=Path, default=ROOT / "instance" / "bench-data",
                         help="where built data sets are kept and reused")  # fmt: skip
