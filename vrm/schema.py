@@ -1,4 +1,5 @@
-"""Is the database at the newest migration? The app refuses to serve until it is."""
+"""Is the database at the newest migration? The app refuses to serve until it is.
+And what `flask db upgrade` completes once it is (complete_data)."""
 
 from __future__ import annotations
 

@@ -34,18 +34,14 @@ def _current_args(parsed: Any) -> dict[str, str]:
     return {k: v for k, v in args.items() if v}
 
 
-def _with_links(facets: dict[str, list[dict[str, Any]]], args: dict[str, str]) -> None:
-    """Each facet value's link, and each chosen filter's "remove" link. Built by
+def _add_links(facets: dict[str, list[dict[str, Any]]], args: dict[str, str]) -> dict[str, str]:
+    """Give each facet value its link; return each filter's "remove" link. Built by
     urlencode on one base URL: a page lists a hundred values (areas), and url_for's
     routing per link cost as much as the search itself."""
     base = url_for("search.search")
     for name, items in facets.items():
         for item in items:
             item["href"] = f"{base}?{urlencode({**args, name: item['value']})}"
-
-
-def _remove_links(args: dict[str, str]) -> dict[str, str]:
-    base = url_for("search.search")
     return {
         name: f"{base}?{urlencode({k: v for k, v in args.items() if k != name})}"
         for name in FACET_PARAMS
@@ -80,12 +76,11 @@ def search() -> Any:
         page = render_template("search/search.html", unavailable=True, **context)
         return page, 503, {"Retry-After": "60"}
     facets = present.facets_view(results)
-    _with_links(facets, context["args"])
     context.update(
         results=results,
         hits=[present.hit_view(hit) for hit in results.hits],
+        remove_links=_add_links(facets, context["args"]),
         facets=facets,
-        remove_links=_remove_links(context["args"]),
     )
     return render_template("search/search.html", **context)
 
