@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -43,14 +44,15 @@ def run(
     seconds: float,
     connections: int,
     threads: int,
-    cookie: str | None = None,
+    headers: Mapping[str, str] | None = None,
     use_wrk: bool | None = None,
 ) -> Load:
+    """Load URL, sending HEADERS with every request."""
     if use_wrk is None:
         use_wrk = wrk_available()
     if use_wrk:
-        return _wrk(url, seconds, connections, threads, cookie)
-    return _python(url, seconds, connections, cookie)
+        return _wrk(url, seconds, connections, threads, headers or {})
+    return _python(url, seconds, connections, headers or {})
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -81,22 +83,24 @@ def parse_wrk(output: str) -> Load:
     )
 
 
-def _wrk(url: str, seconds: float, connections: int, threads: int, cookie: str | None) -> Load:
+def _wrk(
+    url: str, seconds: float, connections: int, threads: int, headers: Mapping[str, str]
+) -> Load:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
                "--latency", "--timeout", "10s"]  # fmt: skip
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
     output = subprocess.run(  # noqa: S603 - wrk with our own arguments
         [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
     return parse_wrk(output)
 
 
-def _python(url: str, seconds: float, connections: int, cookie: str | None) -> Load:
+def _python(url: str, seconds: float, connections: int, headers: Mapping[str, str]) -> Load:
     """CONNECTIONS threads, each sending one request after another until time is up."""
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
-    headers = {"Cookie": cookie} if cookie else {}
+    headers = dict(headers)
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
