@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVarTuple
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -115,24 +116,25 @@ def league(
     """One page of the ranked table: the order is the rank key stored on write
     (vrm.reputation.ranks), read through its index; only the page's rows are scored."""
     params = params or current_parameters()
-    admitted = _admitted(session, filters)
-    ranked = admitted.where(ReputationStats.rank_key.is_not(None))
-    total = session.scalar(select(func.count()).select_from(ranked.subquery())) or 0
-    unranked = (
-        session.scalar(
-            select(func.count()).select_from(
-                admitted.where(ReputationStats.rank_key.is_(None)).subquery()
-            )
-        )
-        or 0
+    areas = area_ids(session, filters.area) if filters.area else None
+    # One pass counts both (count(rank_key) skips the unranked), walking the suppliers:
+    # an EXISTS per stats row would cost twice as much here.
+    counted = select(func.count(ReputationStats.rank_key), func.count()).join_from(
+        Supplier, ReputationStats, ReputationStats.supplier_id == Supplier.id
     )
+    total, admitted_count = session.execute(_admit(counted, filters, areas)).one()
+    unranked = admitted_count - total
+    ranked = _ranked(filters, areas)
     start = (filters.page - 1) * per_page
     if filters.page > 1 and start >= total:
         raise NotFound(f"There is no page {filters.page} of this table.")
+    name = select(Supplier.name).where(Supplier.id == ReputationStats.supplier_id)
     ids = list(
         session.scalars(
             ranked.order_by(
-                ReputationStats.rank_key.desc(), ReputationStats.review_count.desc(), Supplier.name
+                ReputationStats.rank_key.desc(),
+                ReputationStats.review_count.desc(),
+                name.scalar_subquery(),  # ties only: sorted within a run of equal keys
             )
             .offset(start)
             .limit(per_page)
@@ -160,20 +162,33 @@ def league(
     )
 
 
-def _admitted(session: Session, filters: LeagueFilters) -> Select[int]:
-    """Ids of the public suppliers with reviews that FILTERS admit."""
-    query = (
-        select(Supplier.id)
-        .join(ReputationStats, ReputationStats.supplier_id == Supplier.id)
-        .where(ReputationStats.review_count > 0, Supplier.is_public)
-    )
+Row = TypeVarTuple("Row")
+
+
+def _admit(query: Select[*Row], filters: LeagueFilters, areas: set[int] | None) -> Select[*Row]:
+    """QUERY (over Supplier and ReputationStats) kept to the public suppliers with
+    reviews that FILTERS admit."""
+    query = query.where(ReputationStats.review_count > 0, Supplier.is_public)
     if filters.kind:
         query = query.where(Supplier.kind == filters.kind)
     if filters.sector:
         query = query.where(Supplier.sector == filters.sector)
-    if filters.area:
-        query = query.where(Supplier.area_id.in_(area_ids(session, filters.area)))
+    if areas is not None:
+        query = query.where(Supplier.area_id.in_(areas))
     return query
+
+
+def _ranked(filters: LeagueFilters, areas: set[int] | None) -> Select[int]:
+    """Ids of the ranked suppliers FILTERS admit, read from the stats and each checked
+    against its supplier (EXISTS), so that a page walks the rank-key index and stops
+    after its rows: joined from the supplier side, SQLite read and sorted every
+    supplier for each page."""
+    listed = _admit(select(Supplier.id), filters, areas).where(
+        Supplier.id == ReputationStats.supplier_id
+    )
+    return select(ReputationStats.supplier_id).where(
+        ReputationStats.rank_key.is_not(None), listed.exists()
+    )
 
 
 def area_choices(session: Session) -> list[Area]:
