@@ -159,7 +159,9 @@ def check_trend(section: Locator, months: dict[str, int]) -> None:
 def test_supplier_page_shows_score_band_and_charts(
     page: Page, live_server: LiveServer, recorder: NetworkRecorder, suppliers: Suppliers
 ) -> None:
-    page.goto(f"/s/{suppliers.reviewed.slug}")
+    answer = page.goto(f"/s/{suppliers.reviewed.slug}")
+    # A visitor who is not signed in gets the shared copy, gzipped: the browser reads it.
+    assert answer is not None and answer.headers.get("content-encoding") == "gzip"
     section = page.get_by_role("region", name="Reputation")
     expect(section).to_be_visible()
     check_score(page)
