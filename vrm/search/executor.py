@@ -203,10 +203,10 @@ class _Segment:
         parent = self.searcher.get_parent()
         idf = parent.idf(fieldname, text)
         average = parent.avg_field_length(fieldname) or 1
-        lengths = postings.lengths(self.reader, self.key, fieldname)[found.docnums]
+        norms = postings.bm25_norms(self.reader, self.key, fieldname, k1, b, average)
         tf = found.weights.astype(np.float64)  # Whoosh computes in doubles
         # whoosh.scoring.bm25, a whole posting list at a time.
-        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / average)))  # type: ignore[no-any-return]
+        return idf * ((tf * (k1 + 1)) / (tf + norms[found.docnums]))  # type: ignore[no-any-return]
 
 
 def _positions_field(schema: Any, fieldname: str) -> str | None:
@@ -269,11 +269,13 @@ def facet_counts(matches: Matches, fields: tuple[str, ...]) -> dict[str, Counter
     """How many matches have each value of each facet field."""
     counts: dict[str, Counter[str]] = {field: Counter() for field in fields}
     for segment in matches.segments:
-        if not segment.matched.any():
+        docnums = np.flatnonzero(segment.matched)  # once: each field reads only these
+        if not len(docnums):
             continue
         for field in fields:
             column = postings.codes(segment.reader, segment.key, field)
-            tally = np.bincount(column.codes[segment.matched], minlength=len(column.values))
-            for code in np.flatnonzero(tally):
-                counts[field][column.values[code]] += int(tally[code])
+            tally = np.bincount(column.codes[docnums], minlength=len(column.values))
+            present = np.flatnonzero(tally)
+            for code, count in zip(present.tolist(), tally[present].tolist(), strict=True):
+                counts[field][column.values[code]] += count
     return counts

@@ -47,7 +47,7 @@ class Codes:
     values: list[str]
 
 
-CacheKey = tuple[str | bytes, ...]
+CacheKey = tuple[str | bytes | float, ...]
 
 
 class _Cache:
@@ -202,6 +202,19 @@ def lengths(reader: Any, key: str, field: str) -> NDArray[np.float64]:
     found: NDArray[np.float64] | None = _cache.get(cache_key)
     if found is None:
         found = _LENGTHS[whoosh_internals.length_bytes(reader, field)]
+        _cache.put(cache_key, found, found)
+    return found
+
+
+def bm25_norms(
+    reader: Any, key: str, field: str, k1: float, b: float, average: float
+) -> NDArray[np.float64]:
+    """BM25's length part of the denominator, k1·(1 − b + b·length/average), for every
+    document: the same for every term of the field, so worked out once per segment."""
+    cache_key = ("n", key, field, k1, b, average)
+    found: NDArray[np.float64] | None = _cache.get(cache_key)
+    if found is None:
+        found = k1 * ((1 - b) + b * lengths(reader, key, field) / average)
         _cache.put(cache_key, found, found)
     return found
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import query
-from whoosh import searching as whoosh_searching
 from whoosh.qparser import MultifieldParser, OrGroup, PhrasePlugin
 
 from vrm.pagination import PageLinks
@@ -163,7 +162,7 @@ def _search(searcher: Any, request: SearchRequest) -> SearchResults:
         top_n = executor.top_by(matches, sort_field, limit)
     else:
         top_n = executor.top(matches, limit)
-    results = whoosh_searching.Results(searcher, q, top_n)
+    results = snippets.Results(searcher, q, top_n)
     snippets.prepare(results)
     start = (page - 1) * request.per_page
     # Highlighting is the dearest step per hit: only this page's hits are highlighted.

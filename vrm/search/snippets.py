@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from whoosh import highlight
+from whoosh import searching as whoosh_searching
 
 Segments = list[tuple[str, bool]]
 """A snippet as (text, matched) pieces."""
@@ -36,6 +37,23 @@ class SegmentFormatter(highlight.Formatter):
 
     def format(self, fragments: Any, replace: bool = False) -> list[Segments]:
         return [self.format_fragment(f) for f in fragments]
+
+
+class Results(whoosh_searching.Results):
+    """Whoosh's results, with the query's terms found in the index once per field.
+
+    Whoosh's highlighter asks for them again for every hit and field it marks: each time
+    a dictionary lookup per term and per segment (2 ms of a search at 100,000 reviews).
+    They cannot change while the searcher is open.
+    """
+
+    def query_terms(self, expand: bool = False, fieldname: str | None = None) -> Any:
+        known: dict[tuple[bool, str | None], frozenset[Any]]
+        known = self.__dict__.setdefault("_parley_query_terms", {})
+        if (expand, fieldname) not in known:
+            found = super().query_terms(expand=expand, fieldname=fieldname)
+            known[expand, fieldname] = frozenset(found)
+        return known[expand, fieldname]
 
 
 def prepare(results: Any) -> None:
