@@ -174,17 +174,16 @@ def count_documents(session: Session) -> int:
 @functools.cache
 def _visible_statement() -> CompoundSelect[str, int]:
     """Built once: the expressions (the public rules) cost more to build than the
-    query costs to run; the id lists are bound per search (expanding IN, empty = none)."""
-    public_suppliers = select(Supplier.id).where(Supplier.is_public)
+    query costs to run; the id lists are bound per search (expanding IN, empty = none).
+    public_review_select joins the supplier and checks it is public: a second check by
+    `supplier_id IN (public suppliers)` made SQLite list every supplier for each search
+    (1.4 ms at 5,000)."""
     return union_all(
         select(literal("supplier"), Supplier.id).where(
             Supplier.id.in_(bindparam("suppliers", expanding=True)), Supplier.is_public
         ),
         public_review_select()
-        .where(
-            Review.id.in_(bindparam("reviews", expanding=True)),
-            Review.supplier_id.in_(public_suppliers),
-        )
+        .where(Review.id.in_(bindparam("reviews", expanding=True)))
         .with_only_columns(literal("review"), Review.id),
     )
 
