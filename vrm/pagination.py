@@ -46,6 +46,16 @@ class PageLinks:
     def next_num(self) -> int:
         return self.page + 1
 
+    @property
+    def numbered(self) -> list[int]:
+        """The pages linked by number: the first, the last, this one and its neighbours.
+
+        Chosen here rather than by the macro filtering every page number: a search with
+        20,000 matches has a thousand pages, and that loop grew the page with them.
+        """
+        near = (self.page - 1, self.page, self.page + 1)
+        return sorted({1, self.pages, *(n for n in near if 1 <= n <= self.pages)})
+
 
 @dataclasses.dataclass(frozen=True)
 class Page(PageLinks):
