@@ -130,16 +130,17 @@ def segment_key(reader: Any) -> str:
 
 
 _NO_POSTINGS = Postings(np.empty(0, np.int32), np.empty(0, np.float32))
+_NO_PLACES: NDArray[np.int64] = np.empty(0, np.int64)
 
 
 def postings(reader: Any, key: str, field: str, text: bytes) -> Postings:
     """Every posting of TEXT in FIELD in this segment, deleted documents included."""
-    if (field, text) not in reader:  # not cached: the lexicon answers this cheaply
-        return _NO_POSTINGS
     cache_key = ("p", key, field, text)
     found = _cache.get(cache_key)
     if found is None:
-        found = _read_postings(reader, field, text)
+        # A word a field lacks is kept as such: a search asks every field for each word,
+        # and the lexicon's answer (a hash-file read) cost more than the postings' lookup.
+        found = _read_postings(reader, field, text) if (field, text) in reader else _NO_POSTINGS
         _cache.put(cache_key, found, found.docnums, found.weights)
     return found
 
@@ -156,12 +157,10 @@ def positions(reader: Any, key: str, field: str, text: bytes) -> NDArray[np.int6
     One number per occurrence, so "the next word of a phrase" is ``key + 1`` and a
     phrase is found with array intersections (see executor.Phrase).
     """
-    if (field, text) not in reader:
-        return np.empty(0, np.int64)
     cache_key = ("w", key, field, text)
     found = _cache.get(cache_key)
     if found is None:
-        found = _read_positions(reader, field, text)
+        found = _read_positions(reader, field, text) if (field, text) in reader else _NO_PLACES
         _cache.put(cache_key, found, found)
     return found
 
