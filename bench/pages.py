@@ -161,26 +161,31 @@ def in_process(manifest: dataset.Manifest, repeat: int) -> tuple[dict[str, Figur
     cookie = session_cookie(app, manifest.viewer_id)
     seen: list[str] = []
     event.listen(get_db(app).engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    figures: dict[str, Figures] = {}
     client = app.test_client()
     request = parse({"q": SEARCH_QUERY}).request
+    times: dict[str, list[float]] = {page.key: [] for page in PAGES}
+    statements: dict[str, int] = {}
     engine: list[float] = []
-    for page in PAGES:
-        headers = {"Cookie": cookie} if page.signed_in else {}
-        path = page.path.format(**vars(manifest))
-        times = []
-        for _ in range(repeat + 1):  # the first one warms caches of the process
+    # Round robin, the first round only warming the process's caches: a busy moment of
+    # the machine then weighs a little on every page, not wholly on one.
+    for _ in range(repeat + 1):
+        for page in PAGES:
+            path = page.path.format(**vars(manifest))
             seen.clear()
             started = time.perf_counter()
-            answer = client.get(path, headers=headers)
-            times.append(1000 * (time.perf_counter() - started))
+            answer = client.get(path, headers={"Cookie": cookie} if page.signed_in else {})
+            times[page.key].append(1000 * (time.perf_counter() - started))
+            statements[page.key] = len(seen)
             if answer.status_code != 200:
                 raise RuntimeError(f"{path} answered {answer.status_code} in process")
-            if page.key == "search":  # in turn with the page: a busy moment weighs on both
+            if page.key == "search":  # in turn with the page, for the same reason
                 started = time.perf_counter()
                 searching.search(Path(manifest.search_dir), request)
                 engine.append(1000 * (time.perf_counter() - started))
-        figures[page.key] = Figures(render_ms=statistics.median(times[1:]), statements=len(seen))
+    figures = {
+        key: Figures(render_ms=statistics.median(taken[1:]), statements=statements[key])
+        for key, taken in times.items()
+    }
     get_db(app).engine.dispose()
     return figures, statistics.median(engine[1:]), cookie
 
