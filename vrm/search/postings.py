@@ -35,7 +35,10 @@ ENTRY_OVERHEAD = 700
 
 @dataclass(frozen=True)
 class Postings:
-    docnums: NDArray[np.int32]
+    # Kept as numpy's own index type: indexing with int32 converts the whole array to
+    # it on every use, which made each scatter and gather of a search 2-3x slower than
+    # the four bytes a posting saves.
+    docnums: NDArray[np.intp]
     weights: NDArray[np.float32]
 
 
@@ -129,7 +132,7 @@ def segment_key(reader: Any) -> str:
     return f"{folder}:{reader.segment().segment_id()}:{reader.doc_count_all()}"
 
 
-_NO_POSTINGS = Postings(np.empty(0, np.int32), np.empty(0, np.float32))
+_NO_POSTINGS = Postings(np.empty(0, np.intp), np.empty(0, np.float32))
 _NO_PLACES: NDArray[np.int64] = np.empty(0, np.int64)
 
 
@@ -148,7 +151,7 @@ def postings(reader: Any, key: str, field: str, text: bytes) -> Postings:
 def _read_postings(reader: Any, field: str, text: bytes) -> Postings:
     # Deleted documents are read too: the caller applies the deletions.
     ids, weights = whoosh_internals.posting_list(reader, field, text, "weight")
-    return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
+    return Postings(np.asarray(ids, dtype=np.intp), np.asarray(weights, dtype=np.float32))
 
 
 def positions(reader: Any, key: str, field: str, text: bytes) -> NDArray[np.int64]:
