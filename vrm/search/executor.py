@@ -150,7 +150,7 @@ class _Segment:
         if len(found.docnums):
             matched[found.docnums] = True
             # A term's documents are distinct, so a fancy-indexed add is exact.
-            scores[found.docnums] += q.boost * self.term_scores(q.fieldname, text, found)
+            scores[found.docnums] += self.term_scores(q.fieldname, text, found, q.boost)
 
     def phrase(self, q: query.Phrase) -> tuple[Mask, Scores]:
         """Documents with the words next to each other, in order, in the field.
@@ -194,10 +194,13 @@ class _Segment:
         found[(starts >> 32).astype(np.int64)] = True
         return found
 
-    def term_scores(self, fieldname: str, text: bytes, found: postings.Postings) -> Scores:
+    def term_scores(
+        self, fieldname: str, text: bytes, found: postings.Postings, boost: float = 1.0
+    ) -> Scores:
+        """BOOST times each posting's BM25 score (a term's whole posting list at a time)."""
         weighting = self.searcher.weighting
         if not self.searcher.schema[fieldname].scorable:
-            return found.weights.astype(np.float64)
+            return boost * found.weights.astype(np.float64)
         b = whoosh_internals.bm25_b(weighting, fieldname)
         k1 = weighting.K1
         parent = self.searcher.get_parent()
@@ -205,8 +208,13 @@ class _Segment:
         average = parent.avg_field_length(fieldname) or 1
         norms = postings.bm25_norms(self.reader, self.key, fieldname, k1, b, average)
         tf = found.weights.astype(np.float64)  # Whoosh computes in doubles
-        # whoosh.scoring.bm25, a whole posting list at a time.
-        return idf * ((tf * (k1 + 1)) / (tf + norms[found.docnums]))  # type: ignore[no-any-return]
+        # whoosh.scoring.bm25, idf * tf * (k1 + 1) / (tf + norm), with the constants taken
+        # together and in place: each pass over a long posting list counts.
+        denominator = norms[found.docnums]
+        denominator += tf
+        tf *= boost * idf * (k1 + 1)
+        tf /= denominator
+        return tf
 
 
 def _positions_field(schema: Any, fieldname: str) -> str | None:
