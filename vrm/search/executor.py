@@ -195,7 +195,7 @@ class _Segment:
         return found
 
     def term_scores(
-        self, fieldname: str, text: bytes, found: postings.Postings, boost: float = 1.0
+        self, fieldname: str, text: bytes, found: postings.Postings, boost: float
     ) -> Scores:
         """BOOST times each posting's BM25 score (a term's whole posting list at a time)."""
         weighting = self.searcher.weighting
